@@ -1,0 +1,118 @@
+"""RFC 9457 problem details: the one place where errors become HTTP responses.
+
+Every :class:`PassportError` maps to a status by its class; request-validation errors
+become ``invalid_content`` naming each field, without echoing what was sent (it may be
+health data). Nothing else reaches the client: an unexpected exception is a bare 500
+with no detail, and its traceback goes to the log without the request body.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from schemas.errors import (
+    AccessDenied,
+    AlreadyExists,
+    ChainError,
+    ConfigurationError,
+    CustodyViolation,
+    ForkDetected,
+    InvalidContent,
+    InvalidRequest,
+    NotAuthenticated,
+    NotFound,
+    PassportError,
+    PreconditionRequired,
+    RollbackDetected,
+    StaleVersion,
+    TokenError,
+    UntrustedIssuer,
+)
+
+log = logging.getLogger("care_passport")
+PROBLEM_JSON = "application/problem+json"
+
+# Most specific first: the first class an error is an instance of decides its status.
+STATUS_BY_ERROR: tuple[tuple[type[PassportError], int], ...] = (
+    (InvalidContent, 422),
+    (InvalidRequest, 400),
+    (NotAuthenticated, 401),
+    (AccessDenied, 403),
+    (NotFound, 404),
+    (CustodyViolation, 409),
+    (ForkDetected, 409),
+    (RollbackDetected, 409),
+    (AlreadyExists, 409),
+    (StaleVersion, 412),
+    (PreconditionRequired, 428),
+    (TokenError, 422),
+    (UntrustedIssuer, 422),
+    (ChainError, 422),
+    (ConfigurationError, 503),
+    (PassportError, 400),
+)
+
+
+def status_for(error: PassportError) -> int:
+    """The HTTP status of an error."""
+    return next(status for cls, status in STATUS_BY_ERROR if isinstance(error, cls))
+
+
+def problem_response(error: PassportError, *, status: int | None = None) -> JSONResponse:
+    """An ``application/problem+json`` response for one of our errors."""
+    status = status or status_for(error)
+    body: dict[str, object] = {
+        "type": f"urn:care-passport:problem:{error.code}",
+        "title": error.title,
+        "status": status,
+        "detail": error.detail,
+        "code": error.code,
+    }
+    if error.errors:
+        body["errors"] = error.errors
+    headers = {"WWW-Authenticate": 'Bearer realm="care-passport"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+
+    @app.exception_handler(PassportError)
+    async def _passport_error(request: Request, exc: PassportError) -> JSONResponse:
+        return problem_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body",
+                "message": str(err.get("msg", "invalid")),
+            }
+            for err in exc.errors()
+        ]
+        return problem_response(InvalidContent("the request body is not valid", errors=errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return problem_response(NotFound("no such resource"))
+        if exc.status_code == 405:
+            return problem_response(InvalidRequest("that method is not allowed here"), status=405)
+        return problem_response(InvalidRequest(str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        body = {
+            "type": "about:blank",
+            "title": "Internal error",
+            "status": 500,
+            "detail": "something went wrong on our side; nothing was changed",
+            "code": "internal_error",
+        }
+        return JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)

@@ -1,0 +1,223 @@
+"""``/v1/passports``: create, read, amend (with ``If-Match``), history, handover."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Response, status
+
+from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
+from passport import audit, records
+from passport.deployment import Deployment
+from passport.principals import Principal
+from passport.records import StoredVersion, actor_of
+from passport.storage import transaction
+from passport.versions import PID_PATTERN, Handover
+from schemas import PassportContent
+from schemas.api import CustodyOut, HandoverIn, HistoryOut, PassportOut, VersionSummary
+from schemas.errors import InvalidRequest, PassportError, PreconditionRequired
+
+router = APIRouter(prefix="/v1/passports", tags=["passports"])
+
+Pid = Annotated[str, Path(pattern=PID_PATTERN.pattern, description="the passport id (a UUID)")]
+# RFC 9110 s.8.8.3: a weak entity tag; FHIR uses W/"<version>" for resource versions too.
+_ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+
+
+def etag(ver: int) -> str:
+    """The weak ETag of a version number."""
+    return f'W/"{ver}"'
+
+
+def parse_if_match(value: str | None) -> int:
+    """The version an ``If-Match`` names; a write without one is refused (428)."""
+    if value is None or value.strip() == "*":
+        raise PreconditionRequired('send If-Match: W/"<version>" with the version you read')
+    match = _ETAG.fullmatch(value.strip())
+    if match is None:
+        raise InvalidRequest('If-Match must look like W/"3"')
+    return int(match.group(1))
+
+
+def _custody(stored: StoredVersion) -> CustodyOut:
+    return CustodyOut(org=stored.issuer, next=stored.custody_next)
+
+
+def passport_out(stored: StoredVersion) -> PassportOut:
+    """The API form of a stored version."""
+    return PassportOut(
+        pid=stored.pid,
+        ver=stored.ver,
+        digest=stored.digest,
+        prev=stored.prev,
+        issuer=stored.issuer,
+        issued_at=stored.issued_at,
+        custody=_custody(stored),
+        content=stored.content,
+        sd_jwt=stored.sd_jwt,
+    )
+
+
+@contextmanager
+def refusals_audited(
+    deployment: Deployment, principal: Principal, source: str | None, action: str, pid: str | None
+) -> Iterator[None]:
+    """Audit a refused attempt (in its own transaction) and let the error go on to the client."""
+    try:
+        yield
+    except PassportError as exc:
+        audit.record_refusal(
+            deployment.engine, actor=actor_of(principal, source), action=action, code=exc.code, pid=pid
+        )
+        raise
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="create_passport",
+    summary="Create version 1 of a passport",
+)
+def create_passport(
+    content: PassportContent,
+    response: Response,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+) -> PassportOut:
+    """Issue version 1, signed by this organisation, which holds custody."""
+    with refusals_audited(deployment, principal, source, "create", None), transaction(deployment.engine) as s:
+        stored = records.create_passport(
+            s,
+            identity=deployment.identity,
+            principal=principal,
+            content=content,
+            now=int(time.time()),
+            source=source,
+        )
+    response.headers["ETag"] = etag(stored.ver)
+    response.headers["Location"] = f"/v1/passports/{stored.pid}"
+    return passport_out(stored)
+
+
+@router.get("/{pid}", operation_id="get_passport", summary="The current version")
+def get_passport(
+    pid: Pid, response: Response, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep
+) -> PassportOut:
+    """The current version with its content and SD-JWT; ``ETag`` names its version for a later ``PUT``."""
+    with refusals_audited(deployment, principal, source, "read", pid), transaction(deployment.engine) as s:
+        stored = records.get_current(s, principal=principal, pid=pid, source=source)
+    response.headers["ETag"] = etag(stored.ver)
+    return passport_out(stored)
+
+
+@router.put(
+    "/{pid}",
+    operation_id="amend_passport",
+    summary="Issue the next version (If-Match required)",
+    responses={412: {"description": "If-Match names a version that is no longer current"}, 428: {}},
+)
+def amend_passport(
+    pid: Pid,
+    content: PassportContent,
+    response: Response,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+    if_match: Annotated[str | None, Header(description='W/"<version>" as read')] = None,
+) -> PassportOut:
+    """A new version from a whole ``PassportContent``; refused unless ``If-Match`` names the current one."""
+    with refusals_audited(deployment, principal, source, "amend", pid):
+        expected = parse_if_match(if_match)
+        with transaction(deployment.engine) as s:
+            stored = records.amend_passport(
+                s,
+                identity=deployment.identity,
+                principal=principal,
+                pid=pid,
+                expected_ver=expected,
+                content=content,
+                now=int(time.time()),
+                source=source,
+            )
+    response.headers["ETag"] = etag(stored.ver)
+    return passport_out(stored)
+
+
+@router.get("/{pid}/versions", operation_id="list_versions", summary="The history, oldest first")
+def list_versions(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> HistoryOut:
+    """Every version's place in the chain, and the SD-JWTs to verify it anywhere."""
+    with (
+        refusals_audited(deployment, principal, source, "read_history", pid),
+        transaction(deployment.engine) as s,
+    ):
+        found = records.list_versions(s, principal=principal, pid=pid, source=source)
+    summaries = [
+        VersionSummary(
+            ver=v.ver,
+            digest=v.digest,
+            prev=v.prev,
+            issuer=v.issuer,
+            issued_at=v.issued_at,
+            custody=_custody(v),
+        )
+        for v in found
+    ]
+    return HistoryOut(pid=pid, versions=summaries, sd_jwts=[v.sd_jwt for v in found])
+
+
+@router.get("/{pid}/versions/{ver}", operation_id="get_version", summary="One version")
+def get_version(
+    pid: Pid,
+    ver: Annotated[int, Path(ge=1, le=1_000_000_000)],
+    response: Response,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+) -> PassportOut:
+    """One version by number, as issued."""
+    with (
+        refusals_audited(deployment, principal, source, "read_version", pid),
+        transaction(deployment.engine) as s,
+    ):
+        stored = records.get_version(s, principal=principal, pid=pid, ver=ver, source=source)
+    response.headers["ETag"] = etag(stored.ver)
+    return passport_out(stored)
+
+
+@router.post(
+    "/{pid}/handover",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="hand_over_passport",
+    summary="Hand custody to another organisation",
+)
+def hand_over(
+    pid: Pid,
+    body: HandoverIn,
+    response: Response,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+    if_match: Annotated[str | None, Header(description='optional: W/"<version>" as read')] = None,
+) -> PassportOut:
+    """A version naming the receiving organisation as next custodian; only it may sign the next one."""
+    with refusals_audited(deployment, principal, source, "handover", pid):
+        expected = parse_if_match(if_match) if if_match is not None else None
+        handover = Handover(to=body.to, reason=body.reason, date=body.date.isoformat())
+        with transaction(deployment.engine) as s:
+            stored = records.hand_over(
+                s,
+                identity=deployment.identity,
+                principal=principal,
+                pid=pid,
+                handover=handover,
+                expected_ver=expected,
+                now=int(time.time()),
+                source=source,
+            )
+    response.headers["ETag"] = etag(stored.ver)
+    return passport_out(stored)

@@ -1,0 +1,42 @@
+"""``POST /v1/verify``: verify a version, a view or a history with public keys alone."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+
+from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
+from passport import audit
+from passport.access import require
+from passport.records import actor_of
+from passport.storage import transaction
+from passport.verification import verify_token, verify_versions
+from schemas.api import VerifiedOut, VerifyIn
+from schemas.errors import PassportError
+
+router = APIRouter(prefix="/v1", tags=["verify"])
+
+
+@router.post(
+    "/verify",
+    operation_id="verify",
+    summary="Verify a version, a view or a history",
+    responses={422: {"description": "it does not verify: the problem's code says why"}},
+)
+def verify(body: VerifyIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> VerifiedOut:
+    """What was verified and who signed it, or a typed failure (``signature_invalid``, ``chain_broken``...)."""
+    require(principal, "verify")
+    trust, now, actor = deployment.trust_store(), int(time.time()), actor_of(principal, source)
+    try:
+        if body.history is not None:
+            result = verify_versions(body.history, trust=trust, now=now)
+        else:
+            assert body.sd_jwt is not None
+            result = verify_token(body.sd_jwt, trust=trust, audience=principal.org, now=now)
+    except PassportError as exc:
+        audit.record_refusal(deployment.engine, actor=actor, action="verify", code=exc.code)
+        raise
+    with transaction(deployment.engine) as session:
+        audit.record(session, actor=actor, action=f"verify_{result.kind}", pid=result.version.pid)
+    return result.to_public()

@@ -1,0 +1,217 @@
+"""The ``passport`` command.
+
+Every command honours ``PASSPORT_HOME`` (default ./var) and ``PASSPORT_DATABASE_URL``
+(default SQLite in the home). A failure prints one line, ``error: <code>: <what went wrong>``,
+on standard error and exits non-zero; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.exceptions import TyperException
+
+from crypto import TrustStore
+from passport.deployment import Deployment
+from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity
+from passport.principals import TOKEN_ROLES, create_principal
+from passport.storage import database_url_for, make_engine, transaction
+from passport.verification import verify_token, verify_versions
+from schemas.errors import ConfigurationError, InvalidRequest, PassportError
+
+app = typer.Typer(
+    name="passport",
+    help="Care Passport: signed, versioned care passports for people in prison.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+HomeOption = Annotated[
+    Path, typer.Option("--home", envvar="PASSPORT_HOME", help="Where the identity, keys and database live.")
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="PASSPORT_DATABASE_URL", help="Default: SQLite in the home."),
+]
+DEFAULT_HOME = Path("./var")
+
+
+def _database_url(home: Path, url: str | None) -> str:
+    return url or database_url_for(home.resolve())
+
+
+def _deployment(home: Path, url: str | None) -> Deployment:
+    return Deployment.open(home=home.resolve(), database_url=_database_url(home, url))
+
+
+@app.command()
+def init(
+    org_id: Annotated[str, typer.Option("--org-id", help="e.g. prison:WYI, la:E08000012")],
+    name: Annotated[str, typer.Option("--name", help="e.g. 'HMP Wymott'")],
+    kind: Annotated[str, typer.Option("--kind", help="|".join(ORG_KINDS))],
+    base_url: Annotated[str, typer.Option("--base-url")] = "http://127.0.0.1:8000",
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Create this organisation's identity and first signing key (refuses to overwrite)."""
+    if kind not in ORG_KINDS:
+        raise InvalidRequest(f"--kind must be one of {', '.join(ORG_KINDS)}")
+    info = IssuerInfo(org_id=org_id, name=name, kind=kind, base_url=base_url)
+    identity = init_identity(home.resolve(), info, now=int(time.time()))
+    make_engine(_database_url(home, database_url)).dispose()
+    typer.echo(f"created {identity.org_id} ({info.name}) with signing key {identity.keyring.active.kid}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Run the service."""
+    import uvicorn
+
+    resolved = home.resolve()
+    identity = load_identity(resolved)  # fail here, in one line, if there is no identity
+    os.environ["PASSPORT_HOME"] = str(resolved)
+    os.environ["PASSPORT_DATABASE_URL"] = _database_url(home, database_url)
+    make_engine(os.environ["PASSPORT_DATABASE_URL"]).dispose()  # create the tables once, before workers start
+    typer.echo(f"{identity.info.name} ({identity.org_id}) serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,  # request lines carry passport ids; the audit trail records access instead
+        server_header=False,
+    )
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role", help="|".join(TOKEN_ROLES))],
+    org: Annotated[str | None, typer.Option("--org", help="Default: this organisation.")] = None,
+    audience: Annotated[str | None, typer.Option("--audience", help="For an authority.")] = None,
+    name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")] = "",
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Print a new bearer token, and nothing else, on standard output."""
+    deployment = _deployment(home, database_url)
+    with transaction(deployment.engine) as session:
+        token, _ = create_principal(
+            session, org=org or deployment.identity.org_id, role=role, audience=audience, name=name
+        )
+    typer.echo(token)
+
+
+@app.command()
+def verify(
+    source: Annotated[str, typer.Argument(help="A file, or - for standard input.")],
+    jwks: Annotated[
+        list[Path] | None, typer.Option("--jwks", help="A JWK Set file to trust (with --issuer); repeatable.")
+    ] = None,
+    issuer: Annotated[
+        list[str] | None, typer.Option("--issuer", help="The organisation each --jwks belongs to.")
+    ] = None,
+    audience: Annotated[str | None, typer.Option("--audience", help="For a view: who it must be for.")] = None,
+    home: HomeOption = DEFAULT_HOME,
+) -> None:
+    """Verify a version, a view or a history, offline; print what was verified as JSON; exit 1 if it fails."""
+    text = sys.stdin.read() if source == "-" else _read(Path(source))
+    trust = _offline_trust(home.resolve(), jwks or [], issuer or [])
+    own = _own_org(home.resolve())
+    now = int(time.time())
+    payload = _submission(text)
+    if isinstance(payload, list):
+        result = verify_versions(payload, trust=trust, now=now)
+    else:
+        result = verify_token(payload, trust=trust, audience=audience or own or "", now=now)
+    typer.echo(result.to_public().model_dump_json(indent=2))
+
+
+@app.command()
+def openapi() -> None:
+    """Print the OpenAPI document."""
+    from api.app import build_app
+
+    typer.echo(json.dumps(build_app().openapi(), indent=2, sort_keys=True))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidRequest(f"cannot read {path.name}") from exc
+
+
+def _submission(text: str) -> str | list[str]:
+    """A bare SD-JWT, or JSON as the API gives it: {"sd_jwt"}, {"history"} or {"sd_jwts"}."""
+    text = text.strip()
+    if not text.startswith("{"):
+        return text
+    try:
+        body: Any = json.loads(text)
+    except ValueError as exc:
+        raise InvalidRequest("the input is neither an SD-JWT nor JSON") from exc
+    for key in ("history", "sd_jwts"):
+        if isinstance(body.get(key), list) and all(isinstance(t, str) for t in body[key]):
+            return list(body[key])
+    if isinstance(body.get("sd_jwt"), str):
+        return str(body["sd_jwt"])
+    raise InvalidRequest('the JSON has no "sd_jwt", "history" or "sd_jwts"')
+
+
+def _offline_trust(home: Path, jwks_files: list[Path], issuers: list[str]) -> TrustStore:
+    if len(jwks_files) != len(issuers):
+        raise InvalidRequest("give one --issuer for each --jwks")
+    trust = TrustStore()
+    if (home / "issuer.json").exists():
+        identity = load_identity(home)
+        trust = identity.keyring.trust_store(identity.org_id)
+    for path, org in zip(jwks_files, issuers, strict=True):
+        try:
+            document = json.loads(_read(path))
+        except ValueError as exc:
+            raise InvalidRequest(f"{path.name} is not JSON") from exc
+        trust = trust.merged(TrustStore.from_jwks(org, document))
+    if not len(trust):
+        raise ConfigurationError("no keys to verify with: run in a home with an identity, or give --jwks")
+    return trust
+
+
+def _own_org(home: Path) -> str | None:
+    return load_identity(home).org_id if (home / "issuer.json").exists() else None
+
+
+def main() -> None:
+    """Entry point: run the command; any of our errors is one line on stderr and exit status 1."""
+    try:
+        code = app(standalone_mode=False)
+    except PassportError as exc:
+        typer.echo(f"error: {exc.diagnostics()}", err=True)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("error: aborted", err=True)
+        sys.exit(130)
+    except TyperException as exc:  # usage errors: an unknown command, a missing option
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"error: usage: {message}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # anything unexpected: one line, never a traceback
+        typer.echo(f"error: internal_error: {type(exc).__name__}", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,62 @@
+"""Keys, compact JWS, SD-JWT (RFC 9901) and the trust store: everything that signs or verifies.
+
+Imports nothing of ours but ``schemas``. Every verifier returns what it verified or raises
+a :class:`schemas.errors.PassportError`; none returns a bool.
+"""
+
+from crypto.jws import (
+    ALGORITHM,
+    MAX_INFLATED_BYTES,
+    VerifiedJws,
+    b64url_decode,
+    b64url_encode,
+    canonical_json,
+    read_header,
+    sign_compact,
+    verify_compact,
+    verify_with_key,
+)
+from crypto.keys import KID_PATTERN, PublicKey, SigningKey, jwks, keys_from_jwks
+from crypto.sdjwt import (
+    KB_JWT_TYP,
+    SD_JWT_TYP,
+    Disclosure,
+    KeyBindingPolicy,
+    SdJwt,
+    VerifiedSdJwt,
+    issue,
+    present,
+    sd_digest,
+    verify,
+)
+from crypto.trust import TrustedKey, TrustStore
+
+__all__ = [
+    "ALGORITHM",
+    "KB_JWT_TYP",
+    "KID_PATTERN",
+    "MAX_INFLATED_BYTES",
+    "SD_JWT_TYP",
+    "Disclosure",
+    "KeyBindingPolicy",
+    "PublicKey",
+    "SdJwt",
+    "SigningKey",
+    "TrustStore",
+    "TrustedKey",
+    "VerifiedJws",
+    "VerifiedSdJwt",
+    "b64url_decode",
+    "b64url_encode",
+    "canonical_json",
+    "issue",
+    "jwks",
+    "keys_from_jwks",
+    "present",
+    "read_header",
+    "sd_digest",
+    "sign_compact",
+    "verify",
+    "verify_compact",
+    "verify_with_key",
+]

@@ -1,0 +1,353 @@
+"""Selective Disclosure JWT (RFC 9901): issue, present a subset, verify.
+
+The compact form is ``<issuer-signed JWT>~<disclosure>~...~<disclosure>~[<KB-JWT>]``.
+
+Issuing (:func:`issue`) conceals every claim of ``concealed`` as an object-property
+disclosure and, where a claim's value is a list, every item of it as an
+array-element disclosure, so a holder can reveal a section and only some of its items.
+Decoy digests hide how many claims and items there are (RFC 9901 s.4.2.5).
+
+Verifying (:func:`verify`) does, in order:
+
+1. size caps on the whole, on each disclosure and on their number;
+2. the issuer-signed JWT against the trust store (alg, typ, kid, signature, iss, revocation);
+3. ``_sd_alg`` must be ``sha-256``;
+4. every disclosure must be well formed and its digest unique;
+5. the claims are rebuilt from the digests (RFC 9901 s.7.1); every disclosure must be
+   referenced exactly once, or it was not signed;
+6. the Key Binding JWT, where the caller requires one (RFC 9901 s.7.3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from crypto.jws import b64url_decode, b64url_encode, canonical_json, sign_compact, verify_with_key
+from crypto.keys import PublicKey, SigningKey
+from crypto.trust import TrustStore
+from schemas.errors import (
+    DisclosureInvalid,
+    KeyBindingInvalid,
+    MalformedToken,
+    PassportError,
+    TokenTooLarge,
+)
+
+SD_JWT_TYP = "dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc) media type
+KB_JWT_TYP = "kb+jwt"  # RFC 9901 s.4.3
+SD_ALG = "sha-256"
+SALT_BYTES = 16  # RFC 9901 s.9.3: at least 128 bits of entropy in each salt
+MAX_SD_JWT_CHARS = 2 * 1024 * 1024
+MAX_DISCLOSURE_CHARS = 96 * 1024
+MAX_DISCLOSURES = 4096
+MAX_DECOYS = 3
+# A Key Binding JWT dated this far in the future was not made by an honest clock.
+KB_CLOCK_SKEW_SECONDS = 300
+_RESERVED_NAMES = frozenset({"_sd", "...", "_sd_alg"})
+_rng = random.SystemRandom()
+
+
+def sd_digest(text: str) -> str:
+    """base64url(SHA-256(ASCII(text))): the digest of a disclosure, or of a JWT (RFC 9901 s.4.2.3)."""
+    return b64url_encode(hashlib.sha256(text.encode("ascii")).digest())
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One disclosure: ``[salt, name, value]`` for an object property, ``[salt, value]`` for an array item."""
+
+    encoded: str
+    salt: str
+    name: str | None
+    value: Any = field(compare=False)
+
+    @classmethod
+    def make(cls, *, value: Any, name: str | None = None) -> Disclosure:
+        """A new disclosure with a fresh 128-bit salt."""
+        salt = b64url_encode(secrets.token_bytes(SALT_BYTES))
+        array = [salt, value] if name is None else [salt, name, value]
+        return cls(encoded=b64url_encode(canonical_json(array)), salt=salt, name=name, value=value)
+
+    @classmethod
+    def parse(cls, encoded: str) -> Disclosure:
+        """Decode and check one disclosure (RFC 9901 s.4.2.1 and s.4.2.2)."""
+        if len(encoded) > MAX_DISCLOSURE_CHARS:
+            raise TokenTooLarge("a disclosure is larger than allowed")
+        try:
+            array = json.loads(b64url_decode(encoded))
+        except (ValueError, UnicodeDecodeError, MalformedToken) as exc:
+            raise DisclosureInvalid("a disclosure is not base64url JSON") from exc
+        if not isinstance(array, list) or len(array) not in (2, 3) or not isinstance(array[0], str):
+            raise DisclosureInvalid("a disclosure is not a [salt, (name,) value] array")
+        if len(array) == 2:
+            return cls(encoded=encoded, salt=array[0], name=None, value=array[1])
+        name = array[1]
+        if not isinstance(name, str) or name in _RESERVED_NAMES:
+            raise DisclosureInvalid("a disclosure has an invalid claim name")
+        return cls(encoded=encoded, salt=array[0], name=name, value=array[2])
+
+    @cached_property
+    def digest(self) -> str:
+        """The digest that stands for this disclosure in the signed payload."""
+        return sd_digest(self.encoded)
+
+
+@dataclass(frozen=True)
+class SdJwt:
+    """An SD-JWT in compact form, parsed but not verified."""
+
+    issuer_jwt: str
+    disclosures: tuple[Disclosure, ...]
+    kb_jwt: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SdJwt:
+        """Split the compact form; the size and count caps apply before anything is decoded."""
+        if not isinstance(text, str) or len(text) > MAX_SD_JWT_CHARS:
+            raise TokenTooLarge("the SD-JWT is larger than allowed")
+        parts = text.strip().split("~")
+        if len(parts) < 2 or not parts[0]:
+            raise MalformedToken("not an SD-JWT (no '~' separator)")
+        if len(parts) - 2 > MAX_DISCLOSURES:
+            raise TokenTooLarge("the SD-JWT has more disclosures than allowed")
+        if any(not part for part in parts[1:-1]):
+            raise MalformedToken("an SD-JWT has an empty disclosure")
+        disclosures = tuple(Disclosure.parse(part) for part in parts[1:-1])
+        return cls(issuer_jwt=parts[0], disclosures=disclosures, kb_jwt=parts[-1] or None)
+
+    def serialize(self) -> str:
+        """The compact form, ending in ``~`` unless a Key Binding JWT follows."""
+        return self.presentation_prefix() + (self.kb_jwt or "")
+
+    def presentation_prefix(self) -> str:
+        """Everything up to and including the last ``~``: what ``sd_hash`` covers (RFC 9901 s.4.3.1)."""
+        return "".join(f"{part}~" for part in [self.issuer_jwt, *(d.encoded for d in self.disclosures)])
+
+    @property
+    def issuer_jwt_digest(self) -> str:
+        """base64url(SHA-256) of the issuer-signed JWT: a passport's version digest."""
+        return sd_digest(self.issuer_jwt)
+
+
+@dataclass(frozen=True)
+class KeyBindingPolicy:
+    """What a verifier requires of a Key Binding JWT: the audience it must be for, and maybe a nonce."""
+
+    audience: str
+    nonce: str | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedSdJwt:
+    """What a verified SD-JWT said: who issued it, the disclosed claims, and the key binding if any."""
+
+    issuer: str
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    claims: dict[str, Any]
+    disclosures: tuple[Disclosure, ...]
+    sd_jwt: SdJwt = field(repr=False)
+    key_binding: dict[str, Any] | None = None
+
+
+def _decoy_digest() -> str:
+    return sd_digest(b64url_encode(secrets.token_bytes(SALT_BYTES)))
+
+
+def _conceal_list(items: list[Any], disclosures: list[Disclosure]) -> list[dict[str, str]]:
+    concealed: list[dict[str, str]] = []
+    for item in items:
+        disclosure = Disclosure.make(value=item)
+        disclosures.append(disclosure)
+        concealed.append({"...": disclosure.digest})
+    for _ in range(_rng.randint(1, MAX_DECOYS)):
+        concealed.insert(_rng.randint(0, len(concealed)), {"...": _decoy_digest()})
+    return concealed
+
+
+def issue(
+    *,
+    key: SigningKey,
+    visible: dict[str, Any],
+    concealed: dict[str, Any],
+    holder: PublicKey | None = None,
+    typ: str = SD_JWT_TYP,
+) -> SdJwt:
+    """Sign an SD-JWT: ``visible`` claims in the clear, each of ``concealed`` (and each item of a list) disclosable.
+
+    ``holder`` is the key that must sign Key Binding JWTs; it is named in ``cnf`` (RFC 7800 s.3.2).
+    """
+    clash = set(visible) & (set(concealed) | _RESERVED_NAMES | {"cnf"})
+    if clash:
+        raise ValueError(f"claims both visible and concealed or reserved: {sorted(clash)}")
+    disclosures: list[Disclosure] = []
+    digests: list[str] = []
+    for name, value in concealed.items():
+        if isinstance(value, list):
+            value = _conceal_list(value, disclosures)
+        disclosure = Disclosure.make(name=name, value=value)
+        disclosures.append(disclosure)
+        digests.append(disclosure.digest)
+    digests += [_decoy_digest() for _ in range(_rng.randint(1, MAX_DECOYS))]
+    payload: dict[str, Any] = dict(visible)
+    if holder is not None:
+        payload["cnf"] = {"jwk": holder.thumbprint_members()}
+    # RFC 9901 s.4.2.4.1: digests are sorted so their order reveals nothing of the claims' order.
+    payload["_sd"] = sorted(digests)
+    payload["_sd_alg"] = SD_ALG
+    jwt = sign_compact(key=key, typ=typ, claims=payload)
+    return SdJwt(issuer_jwt=jwt, disclosures=tuple(disclosures))
+
+
+def present(
+    sd_jwt: SdJwt, *, disclosures: Iterable[Disclosure], key: SigningKey, audience: str, nonce: str, iat: int
+) -> SdJwt:
+    """A presentation revealing only ``disclosures``, bound to ``audience`` by a Key Binding JWT."""
+    chosen = tuple(disclosures)
+    known = {d.encoded for d in sd_jwt.disclosures}
+    if any(d.encoded not in known for d in chosen):
+        raise DisclosureInvalid("a presentation may only reveal disclosures of the SD-JWT it presents")
+    unbound = SdJwt(issuer_jwt=sd_jwt.issuer_jwt, disclosures=chosen)
+    claims = {
+        "iat": iat,
+        "aud": audience,
+        "nonce": nonce,
+        "sd_hash": sd_digest(unbound.presentation_prefix()),
+    }
+    kb_jwt = sign_compact(key=key, typ=KB_JWT_TYP, claims=claims, with_kid=False)
+    return SdJwt(issuer_jwt=sd_jwt.issuer_jwt, disclosures=chosen, kb_jwt=kb_jwt)
+
+
+def verify(
+    text: str | SdJwt,
+    *,
+    trust: TrustStore,
+    typ: str = SD_JWT_TYP,
+    key_binding: KeyBindingPolicy | None = None,
+    now: int,
+) -> VerifiedSdJwt:
+    """Verify an SD-JWT (steps 1-6 of the module docstring) or raise a :class:`PassportError`.
+
+    With ``key_binding`` a valid Key Binding JWT for that audience is required; without it,
+    a Key Binding JWT is refused, so a view cannot pass as a version.
+    """
+    sd_jwt = text if isinstance(text, SdJwt) else SdJwt.parse(text)  # 1.
+    signed = trust.verify(sd_jwt.issuer_jwt, typ=typ)  # 2.
+    payload = signed.claims
+    if payload.get("_sd_alg") != SD_ALG:  # 3.
+        raise DisclosureInvalid("the SD-JWT does not use sha-256 digests")
+    by_digest: dict[str, Disclosure] = {}
+    for disclosure in sd_jwt.disclosures:  # 4.
+        if disclosure.digest in by_digest:
+            raise DisclosureInvalid("a disclosure is repeated")
+        by_digest[disclosure.digest] = disclosure
+    claims = _Rebuilder(by_digest).rebuild(payload)  # 5.
+    bound = None
+    if key_binding is not None:  # 6.
+        bound = _verify_key_binding(sd_jwt, payload=payload, policy=key_binding, now=now)
+    elif sd_jwt.kb_jwt is not None:
+        raise KeyBindingInvalid("a Key Binding JWT was not expected here")
+    return VerifiedSdJwt(
+        issuer=payload["iss"],
+        header=signed.header,
+        payload=payload,
+        claims=claims,
+        disclosures=sd_jwt.disclosures,
+        sd_jwt=sd_jwt,
+        key_binding=bound,
+    )
+
+
+class _Rebuilder:
+    """RFC 9901 s.7.1 step 3: replace digests by disclosed values, once each, recursively."""
+
+    def __init__(self, by_digest: dict[str, Disclosure]) -> None:
+        self._unused = dict(by_digest)
+        self._seen: set[str] = set()
+
+    def rebuild(self, payload: dict[str, Any]) -> dict[str, Any]:
+        claims = self._object(payload)
+        claims.pop("_sd_alg", None)
+        if self._unused:
+            raise DisclosureInvalid("a disclosure is not referenced by the signed payload")
+        return claims
+
+    def _take(self, digest: object) -> Disclosure | None:
+        if not isinstance(digest, str):
+            raise DisclosureInvalid("a digest is not a string")
+        if digest in self._seen:
+            raise DisclosureInvalid("a digest appears more than once")
+        self._seen.add(digest)
+        return self._unused.pop(digest, None)
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return self._object(value)
+        if isinstance(value, list):
+            return self._array(value)
+        return value
+
+    def _object(self, obj: dict[str, Any]) -> dict[str, Any]:
+        out = {name: self._value(value) for name, value in obj.items() if name != "_sd"}
+        digests = obj.get("_sd", [])
+        if not isinstance(digests, list):
+            raise DisclosureInvalid("_sd is not an array")
+        for digest in digests:
+            disclosure = self._take(digest)
+            if disclosure is None:
+                continue  # a decoy, or a claim the holder did not reveal
+            if disclosure.name is None:
+                raise DisclosureInvalid("an array-item disclosure is referenced from an object")
+            if disclosure.name in out:
+                raise DisclosureInvalid("a disclosed claim name is already present")
+            out[disclosure.name] = self._value(disclosure.value)
+        return out
+
+    def _array(self, items: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, dict) and "..." in item:
+                if len(item) != 1:
+                    raise DisclosureInvalid("an array digest object has other members")
+                disclosure = self._take(item["..."])
+                if disclosure is None:
+                    continue
+                if disclosure.name is not None:
+                    raise DisclosureInvalid("an object-property disclosure is referenced from an array")
+                out.append(self._value(disclosure.value))
+            else:
+                out.append(self._value(item))
+        return out
+
+
+def _verify_key_binding(
+    sd_jwt: SdJwt, *, payload: dict[str, Any], policy: KeyBindingPolicy, now: int
+) -> dict[str, Any]:
+    """RFC 9901 s.7.3: the KB-JWT is signed by the ``cnf`` key, for this audience and this presentation."""
+    if sd_jwt.kb_jwt is None:
+        raise KeyBindingInvalid("a Key Binding JWT is required")
+    cnf = payload.get("cnf")
+    if not isinstance(cnf, dict) or not isinstance(cnf.get("jwk"), dict):
+        raise KeyBindingInvalid("the SD-JWT names no key to bind it")
+    try:
+        holder = PublicKey.from_jwk(cnf["jwk"])
+        kb = verify_with_key(sd_jwt.kb_jwt, typ=KB_JWT_TYP, key=holder).claims
+    except PassportError as exc:
+        raise KeyBindingInvalid(f"the Key Binding JWT does not verify ({exc.code})") from exc
+    if kb.get("sd_hash") != sd_digest(sd_jwt.presentation_prefix()):
+        raise KeyBindingInvalid("the Key Binding JWT was made for a different set of disclosures")
+    if kb.get("aud") != policy.audience:
+        raise KeyBindingInvalid("the view was made for a different recipient")
+    if not isinstance(kb.get("nonce"), str) or (policy.nonce is not None and kb["nonce"] != policy.nonce):
+        raise KeyBindingInvalid("the Key Binding JWT has the wrong nonce")
+    iat = kb.get("iat")
+    if not isinstance(iat, int) or isinstance(iat, bool) or iat > now + KB_CLOCK_SKEW_SECONDS:
+        raise KeyBindingInvalid("the Key Binding JWT has no valid issue time")
+    return kb

@@ -1,0 +1,39 @@
+"""Who may do what: the permission matrix, checked per action and per object.
+
+Object rule: a passport is visible only to principals of the organisation that holds it
+here; to anyone else it does not exist (``not_found``, never ``access_denied``, so that
+passport ids do not leak). Role rule: the matrix below.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from passport.principals import Principal
+from passport.storage import PassportRow
+from schemas.errors import AccessDenied, NotFound
+
+Action = Literal["create", "read", "amend", "handover", "audit", "import", "verify"]
+
+# role -> actions on the passports its own organisation holds (README "Who may do what").
+PERMISSIONS: dict[str, frozenset[Action]] = {
+    "admin": frozenset({"create", "read", "amend", "handover", "audit", "import", "verify"}),
+    "care_staff": frozenset({"create", "read", "amend", "handover", "audit", "import", "verify"}),
+    "reception": frozenset({"read", "import", "verify"}),
+    "auditor": frozenset({"audit", "verify"}),
+    "authority": frozenset({"verify"}),
+}
+
+
+def require(principal: Principal, action: Action) -> None:
+    """Refuse an action the principal's role does not allow."""
+    if action not in PERMISSIONS.get(principal.role, frozenset()):
+        raise AccessDenied(f"the {principal.role} role may not {action} passports")
+
+
+def require_on(principal: Principal, action: Action, row: PassportRow | None) -> PassportRow:
+    """Refuse unless the passport exists, is held by the principal's organisation, and the role allows it."""
+    if row is None or row.holder_org != principal.org:
+        raise NotFound("no passport with that id")
+    require(principal, action)
+    return row

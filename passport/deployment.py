@@ -1,0 +1,51 @@
+"""One deployment: its identity (reloaded when the key ring changes on disk) and its database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+
+from sqlalchemy.engine import Engine
+
+from crypto import TrustStore
+from passport.identity import KEYRING_FILE, Identity, load_identity
+from passport.storage import make_engine
+
+
+@dataclass
+class Deployment:
+    """What a running service or a CLI command works with: who we are, our keys, our database."""
+
+    home: Path
+    engine: Engine
+    _identity: Identity
+    _stamp: float
+    _lock: Lock = field(default_factory=Lock)
+
+    @classmethod
+    def open(cls, *, home: Path, database_url: str) -> Deployment:
+        """Load the identity from ``home`` and connect to the database (creating its tables)."""
+        identity = load_identity(home)
+        return cls(home, make_engine(database_url), identity, cls._keyring_stamp(home))
+
+    @property
+    def identity(self) -> Identity:
+        """The identity, reloaded if ``passport key rotate`` or ``revoke`` changed the key ring since."""
+        stamp = self._keyring_stamp(self.home)
+        if stamp != self._stamp:
+            with self._lock:
+                self._identity, self._stamp = load_identity(self.home), stamp
+        return self._identity
+
+    def trust_store(self) -> TrustStore:
+        """The keys this deployment trusts: its own."""
+        identity = self.identity
+        return identity.keyring.trust_store(identity.org_id)
+
+    @staticmethod
+    def _keyring_stamp(home: Path) -> float:
+        try:
+            return (home / "keys" / KEYRING_FILE).stat().st_mtime
+        except OSError:
+            return 0.0

@@ -1,0 +1,256 @@
+"""Passports as this deployment keeps them: create, read, amend, hand over, list versions.
+
+Every function takes an open session (one transaction) and the acting principal, checks
+access per object, writes its audit row in the same transaction, and signs with this
+organisation's active key. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from crypto import canonical_json
+from passport import audit
+from passport.access import require, require_on
+from passport.identity import Identity
+from passport.principals import Principal
+from passport.storage import PassportRow, VersionRow, as_utc, utcnow
+from passport.versions import Handover, Version, issue_version
+from schemas import PassportContent, parse_content
+from schemas.errors import CustodyViolation, InvalidRequest, NotFound, StaleVersion
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version as stored: its place in the chain, the SD-JWT as issued and the content it carries."""
+
+    pid: str
+    ver: int
+    digest: str
+    prev: str | None
+    issuer: str
+    issued_at: datetime
+    custody_next: str | None
+    sd_jwt: str
+    content: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: VersionRow) -> StoredVersion:
+        """Read a version row."""
+        return cls(
+            pid=row.pid,
+            ver=row.ver,
+            digest=row.digest,
+            prev=row.prev,
+            issuer=row.issuer,
+            issued_at=as_utc(row.issued_at),
+            custody_next=row.custody_next,
+            sd_jwt=row.sd_jwt,
+            content=json.loads(row.content_json),
+        )
+
+
+def actor_of(principal: Principal, source: str | None) -> audit.Actor:
+    """The audit actor for a principal seen from ``source``."""
+    return audit.Actor(principal.id, principal.org, principal.role, source)
+
+
+def _store_version(session: Session, version: Version) -> StoredVersion:
+    row = VersionRow(
+        pid=version.pid,
+        ver=version.ver,
+        digest=version.digest,
+        prev=version.prev,
+        issuer=version.issuer,
+        custody_next=version.custody.next,
+        issued_at=datetime.fromtimestamp(version.issued_at, UTC),
+        sd_jwt=version.serialize(),
+        content_json=canonical_json(version.claims).decode("utf-8"),
+    )
+    session.add(row)
+    return StoredVersion.from_row(row)
+
+
+def create_passport(
+    session: Session,
+    *,
+    identity: Identity,
+    principal: Principal,
+    content: PassportContent,
+    now: int,
+    source: str | None = None,
+) -> StoredVersion:
+    """Issue version 1 of a new passport, held and in the custody of this organisation."""
+    require(principal, "create")
+    if principal.org != identity.org_id:
+        raise InvalidRequest("only this organisation's own staff can create its passports")
+    pid = str(uuid.uuid4())
+    version = issue_version(
+        key=identity.keyring.active,
+        issuer=identity.org_id,
+        pid=pid,
+        ver=1,
+        prev=None,
+        content=content,
+        iat=now,
+    )
+    stamp = utcnow()
+    session.add(
+        PassportRow(
+            pid=pid,
+            holder_org=identity.org_id,
+            current_ver=1,
+            custodian=identity.org_id,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    session.flush()
+    stored = _store_version(session, version)
+    audit.record(session, actor=actor_of(principal, source), action="create", pid=pid, ver=1)
+    return stored
+
+
+def get_current(
+    session: Session, *, principal: Principal, pid: str, source: str | None = None, action: str = "read"
+) -> StoredVersion:
+    """The current version, audited as a read."""
+    row = require_on(principal, "read", session.get(PassportRow, pid))
+    stored = _version(session, pid, row.current_ver)
+    audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=stored.ver)
+    return stored
+
+
+def list_versions(
+    session: Session, *, principal: Principal, pid: str, source: str | None = None
+) -> list[StoredVersion]:
+    """Every version, oldest first, audited as one read of the history."""
+    require_on(principal, "read", session.get(PassportRow, pid))
+    rows = session.exec(select(VersionRow).where(VersionRow.pid == pid).order_by(col(VersionRow.ver)))
+    found = [StoredVersion.from_row(r) for r in rows]
+    audit.record(session, actor=actor_of(principal, source), action="read_history", pid=pid)
+    return found
+
+
+def get_version(
+    session: Session, *, principal: Principal, pid: str, ver: int, source: str | None = None
+) -> StoredVersion:
+    """One version by number, audited as a read."""
+    require_on(principal, "read", session.get(PassportRow, pid))
+    stored = _version(session, pid, ver)
+    audit.record(session, actor=actor_of(principal, source), action="read_version", pid=pid, ver=ver)
+    return stored
+
+
+def amend_passport(
+    session: Session,
+    *,
+    identity: Identity,
+    principal: Principal,
+    pid: str,
+    expected_ver: int,
+    content: PassportContent,
+    now: int,
+    source: str | None = None,
+) -> StoredVersion:
+    """Issue the next version with new content, if ``expected_ver`` is still current (optimistic concurrency)."""
+    return _next_version(
+        session,
+        identity=identity,
+        principal=principal,
+        pid=pid,
+        expected_ver=expected_ver,
+        action="amend",
+        now=now,
+        source=source,
+        content=content,
+    )
+
+
+def hand_over(
+    session: Session,
+    *,
+    identity: Identity,
+    principal: Principal,
+    pid: str,
+    handover: Handover,
+    expected_ver: int | None,
+    now: int,
+    source: str | None = None,
+) -> StoredVersion:
+    """Issue a version that hands custody to another organisation (a transfer or a release)."""
+    if handover.to == identity.org_id:
+        raise InvalidRequest("a passport cannot be handed over to its own custodian")
+    return _next_version(
+        session,
+        identity=identity,
+        principal=principal,
+        pid=pid,
+        expected_ver=expected_ver,
+        action="handover",
+        now=now,
+        source=source,
+        handover=handover,
+    )
+
+
+def _next_version(
+    session: Session,
+    *,
+    identity: Identity,
+    principal: Principal,
+    pid: str,
+    expected_ver: int | None,
+    action: str,
+    now: int,
+    source: str | None,
+    content: PassportContent | None = None,
+    handover: Handover | None = None,
+) -> StoredVersion:
+    row = require_on(principal, "handover" if handover else "amend", session.get(PassportRow, pid))
+    if expected_ver is not None and expected_ver != row.current_ver:
+        raise StaleVersion(f"version {expected_ver} is not current; the current version is {row.current_ver}")
+    current = _version(session, pid, row.current_ver)
+    custodian = current.custody_next or current.issuer
+    if custodian != identity.org_id:
+        raise CustodyViolation("this organisation no longer has custody of the passport")
+    if content is None:
+        content = parse_content(current.content)
+    ver = row.current_ver + 1
+    version = issue_version(
+        key=identity.keyring.active,
+        issuer=identity.org_id,
+        pid=pid,
+        ver=ver,
+        prev=current.digest,
+        content=content,
+        iat=now,
+        handover=handover,
+    )
+    # The optimistic lock: only one writer moves current_ver from the version it read.
+    moved = session.execute(
+        update(PassportRow)
+        .where(col(PassportRow.pid) == pid, col(PassportRow.current_ver) == row.current_ver)
+        .values(current_ver=ver, custodian=version.custody.custodian_after, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion("another change was saved first; read the passport again")
+    stored = _store_version(session, version)
+    detail = json.dumps(handover.to_claim()) if handover else None
+    audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=ver, detail=detail)
+    return stored
+
+
+def _version(session: Session, pid: str, ver: int) -> StoredVersion:
+    row = session.exec(select(VersionRow).where(VersionRow.pid == pid, VersionRow.ver == ver)).first()
+    if row is None:
+        raise NotFound("no such version")
+    return StoredVersion.from_row(row)

@@ -1,0 +1,177 @@
+"""Tables and the database engine: SQLite by default, PostgreSQL by URL.
+
+Versions are append-only rows holding the SD-JWT exactly as issued, unique on (pid, ver).
+Writes are serialised where they must be: on SQLite every transaction begins IMMEDIATE
+(one writer at a time, no lost upgrade from reader to writer), and on PostgreSQL the
+optimistic ``UPDATE ... WHERE current_ver = :expected`` and the unique index decide races.
+Foreign database errors become ours in :func:`translate_db_error`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+from schemas.errors import ConfigurationError, PassportError, StaleVersion
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands times back without their zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class PassportRow(SQLModel, table=True):
+    """A passport this deployment holds: who holds it here and which version is current."""
+
+    __tablename__ = "passport"
+
+    pid: str = Field(primary_key=True, max_length=36)
+    holder_org: str = Field(index=True, max_length=40)
+    current_ver: int
+    custodian: str = Field(max_length=40)
+    created_at: datetime
+    updated_at: datetime
+
+
+class VersionRow(SQLModel, table=True):
+    """One version, append-only: the SD-JWT as issued and the content it disclosed, for reads."""
+
+    __tablename__ = "version"
+    __table_args__ = (UniqueConstraint("pid", "ver", name="uq_version_pid_ver"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pid: str = Field(foreign_key="passport.pid", max_length=36)
+    ver: int
+    digest: str = Field(unique=True, max_length=43)
+    prev: str | None = Field(default=None, max_length=43)
+    issuer: str = Field(max_length=40)
+    custody_next: str | None = Field(default=None, max_length=40)
+    issued_at: datetime
+    sd_jwt: str = Field(sa_column=Column(Text, nullable=False))
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class PrincipalRow(SQLModel, table=True):
+    """A bearer-token principal: organisation and role; the token itself is stored only as a hash."""
+
+    __tablename__ = "principal"
+
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(unique=True, max_length=64)
+    org: str = Field(max_length=40)
+    role: str = Field(max_length=20)
+    audience: str | None = Field(default=None, max_length=20)
+    name: str = Field(default="", max_length=200)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class AuditRow(SQLModel, table=True):
+    """One audited event; each row carries the hash of the one before (a tamper-evident chain)."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_pid_seq", "pid", "seq"),)
+
+    seq: int = Field(primary_key=True)
+    at: datetime
+    principal_id: str | None = Field(default=None, max_length=36)
+    org: str | None = Field(default=None, max_length=40)
+    role: str | None = Field(default=None, max_length=20)
+    action: str = Field(max_length=40)
+    outcome: str = Field(max_length=40)
+    pid: str | None = Field(default=None, max_length=36)
+    ver: int | None = None
+    source: str | None = Field(default=None, max_length=64)
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The newest audit row's number and hash; locked by every audited write so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    row_hash: str = Field(default="0" * 64, max_length=64)
+
+
+def database_url_for(home: Path) -> str:
+    """The default database: SQLite in the passport home."""
+    return f"sqlite:///{home / 'passport.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for SQLite or PostgreSQL, with the tables created if missing."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    elif url.startswith("postgresql"):
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        raise ConfigurationError("the database URL must be sqlite:/// or postgresql+psycopg://")
+    try:
+        SQLModel.metadata.create_all(engine)
+        with Session(engine) as session:
+            if session.get(AuditHead, 1) is None:
+                session.add(AuditHead())
+                session.commit()
+    except IntegrityError:
+        pass  # another process created the audit head at the same moment
+    except SQLAlchemyError as exc:
+        raise ConfigurationError("the database cannot be reached or set up") from exc
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (the driver's own is deferred).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: committed if the block succeeds, rolled back whole if it raises."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except PassportError:
+            session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise translate_db_error(exc) from exc
+
+
+def translate_db_error(exc: SQLAlchemyError) -> PassportError:
+    """The one place where database errors become ours."""
+    if isinstance(exc, IntegrityError):
+        # The unique (pid, ver) index lost a race for us: someone else wrote that version first.
+        return StaleVersion("another change was saved first; read the passport again")
+    if isinstance(exc, OperationalError):
+        return ConfigurationError("the database is unavailable")
+    return ConfigurationError("the database refused the operation")

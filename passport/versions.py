@@ -1,0 +1,192 @@
+"""A passport version: an SD-JWT whose always-visible claims carry no personal data.
+
+Visible: ``iss``, ``iat``, ``vct``, ``pid``, ``ver``, ``prev`` (absent on version 1),
+``custody`` (``org``, and ``next`` when the version hands the passport over), ``cnf``
+(the custodian's key, which binds views) and the digests. Every content section, and every
+item of a list section, is its own disclosure. The details of a handover (reason, date)
+are a disclosure too, never shown in the clear.
+
+The **version digest** is base64url(SHA-256(issuer-signed JWT)).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from crypto import SD_JWT_TYP, Disclosure, SdJwt, SigningKey, TrustStore, VerifiedSdJwt, issue, verify
+from schemas import PassportContent, content_to_claims, parse_content
+from schemas.errors import InvalidContent, MalformedToken
+
+VCT = "urn:care-passport:passport:1"
+HANDOVER_CLAIM = "handover"
+PID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+HandoverReason = Literal["transfer", "release"]
+
+
+@dataclass(frozen=True)
+class Custody:
+    """Who issued a version and, on a handover, the organisation that takes custody next."""
+
+    org: str
+    next: str | None = None
+
+    @property
+    def custodian_after(self) -> str:
+        """The organisation that must sign the next version."""
+        return self.next or self.org
+
+    def to_claim(self) -> dict[str, str]:
+        """The visible ``custody`` claim."""
+        return {"org": self.org} | ({"next": self.next} if self.next else {})
+
+    @classmethod
+    def from_claim(cls, claim: object, *, iss: str) -> Custody:
+        """Parse and check ``custody``: its ``org`` must be the issuer."""
+        if not isinstance(claim, dict) or claim.get("org") != iss:
+            raise MalformedToken("the custody claim must name the issuer")
+        nxt = claim.get("next")
+        if nxt is not None and (not isinstance(nxt, str) or nxt == iss):
+            raise MalformedToken("custody.next must name another organisation")
+        if set(claim) - {"org", "next"}:
+            raise MalformedToken("the custody claim has unknown members")
+        return cls(org=iss, next=nxt)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A handover of custody: to whom, why and on which day."""
+
+    to: str
+    reason: HandoverReason
+    date: str
+
+    def to_claim(self) -> dict[str, str]:
+        """The concealed ``handover`` claim."""
+        return {"to": self.to, "reason": self.reason, "date": self.date}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One verified passport version.
+
+    ``content`` is the content as disclosed: the whole of it when every section was disclosed
+    (a version as issued), otherwise ``None`` and the disclosed sections are in ``claims``.
+    """
+
+    sd_jwt: SdJwt
+    pid: str
+    ver: int
+    prev: str | None
+    issuer: str
+    issued_at: int
+    custody: Custody
+    claims: dict[str, Any]
+    content: PassportContent | None
+    handover: Handover | None
+
+    @property
+    def digest(self) -> str:
+        """The version digest: base64url(SHA-256(issuer-signed JWT))."""
+        return self.sd_jwt.issuer_jwt_digest
+
+    def serialize(self) -> str:
+        """The SD-JWT as issued (or as presented)."""
+        return self.sd_jwt.serialize()
+
+    @classmethod
+    def verify(cls, text: str | SdJwt, *, trust: TrustStore, now: int) -> Version:
+        """Verify a version as issued: signature, disclosures, visible claims, and the content schema."""
+        verified = verify(text, trust=trust, now=now)
+        return cls.from_verified(verified, require_full=True)
+
+    @classmethod
+    def from_verified(cls, verified: VerifiedSdJwt, *, require_full: bool) -> Version:
+        """Check the visible claims of a verified SD-JWT; with ``require_full`` the content must be whole."""
+        p = verified.payload
+        pid, ver, prev, iat = p.get("pid"), p.get("ver"), p.get("prev"), p.get("iat")
+        if p.get("vct") != VCT or not isinstance(pid, str) or not PID_PATTERN.fullmatch(pid):
+            raise MalformedToken("not a care passport version (vct or pid)")
+        if not isinstance(ver, int) or isinstance(ver, bool) or ver < 1:
+            raise MalformedToken("the version number is not a positive integer")
+        if (ver == 1) != (prev is None) or (prev is not None and not isinstance(prev, str)):
+            raise MalformedToken("prev must be absent on version 1 and present after")
+        assert isinstance(iat, int)  # checked by the trust store
+        custody = Custody.from_claim(p.get("custody"), iss=verified.issuer)
+        claims = {k: v for k, v in verified.claims.items() if k not in p}
+        handover = _handover(claims.pop(HANDOVER_CLAIM, None), custody)
+        content = None
+        if require_full:
+            try:
+                content = parse_content(claims)
+            except InvalidContent as exc:
+                raise InvalidContent("the signed content is not a valid passport", errors=exc.errors) from exc
+        return cls(
+            sd_jwt=verified.sd_jwt,
+            pid=pid,
+            ver=ver,
+            prev=prev,
+            issuer=verified.issuer,
+            issued_at=iat,
+            custody=custody,
+            claims=claims,
+            content=content,
+            handover=handover,
+        )
+
+    def section_disclosures(self) -> dict[str, tuple[Disclosure, list[Disclosure]]]:
+        """Each content section's disclosure and, for a list section, its items' disclosures in order."""
+        by_digest = {d.digest: d for d in self.sd_jwt.disclosures}
+        sections: dict[str, tuple[Disclosure, list[Disclosure]]] = {}
+        for disclosure in self.sd_jwt.disclosures:
+            if disclosure.name is None or disclosure.name == HANDOVER_CLAIM:
+                continue
+            items: list[Disclosure] = []
+            if isinstance(disclosure.value, list):
+                for entry in disclosure.value:
+                    found = by_digest.get(entry.get("...", "")) if isinstance(entry, dict) else None
+                    if found is not None:
+                        items.append(found)
+            sections[disclosure.name] = (disclosure, items)
+        return sections
+
+
+def issue_version(
+    *,
+    key: SigningKey,
+    issuer: str,
+    pid: str,
+    ver: int,
+    prev: str | None,
+    content: PassportContent,
+    iat: int,
+    handover: Handover | None = None,
+) -> Version:
+    """Sign a version. ``cnf`` names ``key``: the custodian binds views of this version with it."""
+    custody = Custody(org=issuer, next=handover.to if handover else None)
+    visible: dict[str, Any] = {"iss": issuer, "iat": iat, "vct": VCT, "pid": pid, "ver": ver}
+    if prev is not None:
+        visible["prev"] = prev
+    visible["custody"] = custody.to_claim()
+    concealed = content_to_claims(content)
+    if handover is not None:
+        concealed[HANDOVER_CLAIM] = handover.to_claim()
+    sd_jwt = issue(key=key, visible=visible, concealed=concealed, holder=key.public, typ=SD_JWT_TYP)
+    claims = content_to_claims(content)
+    return Version(sd_jwt, pid, ver, prev, issuer, iat, custody, claims, content, handover)
+
+
+def _handover(claim: object, custody: Custody) -> Handover | None:
+    if claim is None:
+        if custody.next is not None:
+            raise MalformedToken("a handover version must disclose its handover")
+        return None
+    if (
+        not isinstance(claim, dict)
+        or claim.get("to") != custody.next
+        or claim.get("reason") not in ("transfer", "release")
+        or not isinstance(claim.get("date"), str)
+    ):
+        raise MalformedToken("the handover claim does not match custody")
+    return Handover(to=claim["to"], reason=claim["reason"], date=claim["date"])

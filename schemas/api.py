@@ -1,0 +1,145 @@
+"""Request and response bodies of the HTTP API (DESIGN.md s.7)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+OrgIdText = Annotated[
+    str,
+    StringConstraints(pattern=r"^(prison:[A-Z]{3}|la:[EWSN]\d{8}|health:[A-Z0-9]{3,5}|probation:[A-Z]{2,4})$"),
+]
+# A compact SD-JWT or JWS: base64url parts and separators only, never anything to interpret.
+TokenText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-.~]+$", max_length=2 * 1024 * 1024)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CustodyOut(_Body):
+    """Who issued the version, and who takes custody next if it hands the passport over."""
+
+    org: str
+    next: str | None = None
+
+
+class PassportOut(_Body):
+    """A passport version as this deployment holds it."""
+
+    pid: str
+    ver: int
+    digest: str = Field(description="base64url(SHA-256(issuer-signed JWT)) of this version")
+    prev: str | None = Field(description="the digest of the version before; null on version 1")
+    issuer: str
+    issued_at: datetime
+    custody: CustodyOut
+    content: dict[str, Any] = Field(description="the passport content (a PassportContent)")
+    sd_jwt: str = Field(description="the version as issued: an SD-JWT (RFC 9901) with every disclosure")
+
+
+class VersionSummary(_Body):
+    """One entry of a passport's history."""
+
+    ver: int
+    digest: str
+    prev: str | None
+    issuer: str
+    issued_at: datetime
+    custody: CustodyOut
+
+
+class HistoryOut(_Body):
+    """A passport's history, oldest first, with every version as issued."""
+
+    pid: str
+    versions: list[VersionSummary]
+    sd_jwts: list[str] = Field(description="each version's SD-JWT, oldest first: what POST /v1/verify takes")
+
+
+class HandoverIn(_Body):
+    """Hand a passport over to another organisation on a transfer or a release."""
+
+    to: OrgIdText
+    reason: Literal["transfer", "release"]
+    date: date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strict_date(cls, data: Any) -> Any:
+        # Only YYYY-MM-DD, like every date in the passport (no timestamps, no other forms).
+        if isinstance(data, dict) and isinstance(data.get("date"), str):
+            text = data["date"]
+            if len(text) != 10 or text[4] != "-" or text[7] != "-":
+                raise ValueError("date must be YYYY-MM-DD")
+        return data
+
+
+class VerifyIn(_Body):
+    """Something to verify: exactly one of a version or view (``sd_jwt``) or a whole ``history``."""
+
+    sd_jwt: TokenText | None = None
+    history: list[TokenText] | None = Field(default=None, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> VerifyIn:
+        if (self.sd_jwt is None) == (self.history is None):
+            raise ValueError("give exactly one of sd_jwt or history")
+        return self
+
+
+class DisclosedOut(_Body):
+    """Which sections and which items (by id) a verified token disclosed."""
+
+    sections: list[str]
+    items: list[str]
+
+
+class VerifiedOut(_Body):
+    """What was verified, and by whom it was signed."""
+
+    kind: Literal["version", "view", "history"]
+    pid: str
+    ver: int
+    digest: str
+    issuer: str
+    issued_at: datetime
+    issuers: list[str] = Field(description="every organisation that signed a version, first signer first")
+    versions: int
+    audience: str | None = Field(default=None, description="for a view: the organisation it was made for")
+    disclosed: DisclosedOut
+    content: dict[str, Any] = Field(description="the disclosed claims of the newest version")
+
+
+class IssuerMetadata(_Body):
+    """``/.well-known/care-passport-issuer``: who this deployment is and where its endpoints are."""
+
+    id: str
+    name: str
+    kind: str
+    base_url: str
+    jwks_uri: str
+    passports_endpoint: str
+    verify_endpoint: str
+    revoked_keys: dict[str, int] = Field(description="kid -> Unix time from which the key no longer verifies")
+
+
+class Health(_Body):
+    """Liveness or readiness."""
+
+    status: Literal["ok", "unavailable"]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with a stable ``code``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[dict[str, str]] | None = None

@@ -1,0 +1,137 @@
+"""The `passport` command as a person runs it: real processes, one-line errors, non-zero exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crypto import SdJwt
+from passport.deployment import Deployment
+from passport.principals import Principal
+from passport.records import create_passport
+from passport.storage import transaction
+from schemas import parse_content
+
+
+def passport(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh process, the way a person would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")} | {"PASSPORT_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str], code: str) -> None:
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: {code}: ")
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A home with HMP Wymott's identity."""
+    home = tmp_path / "wymott"
+    result = passport("init", "--org-id", "prison:WYI", "--name", "HMP Wymott", "--kind", "prison", home=home)
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+@pytest.fixture
+def issued(home: Path, reference: dict[str, Any]) -> str:
+    """A version issued in that home."""
+    deployment = Deployment.open(home=home, database_url=f"sqlite:///{home / 'passport.db'}")
+    staff = Principal("staff", "prison:WYI", "care_staff")
+    with transaction(deployment.engine) as session:
+        stored = create_passport(
+            session, identity=deployment.identity, principal=staff, content=parse_content(reference), now=1_790_000_000
+        )
+    deployment.engine.dispose()
+    return stored.sd_jwt
+
+
+def test_init_creates_a_0600_key_and_refuses_to_overwrite(home: Path) -> None:
+    """The private key is owner-only; a second init is one line and exit 1, and changes nothing."""
+    keys = list((home / "keys").glob("*.pem"))
+    assert len(keys) == 1 and keys[0].stat().st_mode & 0o777 == 0o600
+    before = (home / "issuer.json").read_text()
+    again = passport("init", "--org-id", "prison:RSY", "--name", "HMP Risley", "--kind", "prison", home=home)
+    _one_line_error(again, "already_exists")
+    assert (home / "issuer.json").read_text() == before
+
+
+def test_init_refuses_bad_input(tmp_path: Path) -> None:
+    """A wrong id or kind: one line, exit 1, nothing created."""
+    result = passport("init", "--org-id", "WYI", "--name", "HMP Wymott", "--kind", "prison", home=tmp_path / "h")
+    _one_line_error(result, "invalid_request")
+    result = passport("init", "--org-id", "prison:WYI", "--name", "x", "--kind", "castle", home=tmp_path / "h")
+    _one_line_error(result, "invalid_request")
+    assert not (tmp_path / "h" / "issuer.json").exists()
+
+
+def test_token_create_prints_the_token_and_nothing_else(home: Path) -> None:
+    """Standard output is exactly one token line, usable in scripts."""
+    result = passport("token", "create", "--role", "care_staff", home=home)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("cpt_") and result.stdout.count("\n") == 1 and " " not in result.stdout.strip()
+    _one_line_error(passport("token", "create", "--role", "governor", home=home), "invalid_request")
+    _one_line_error(passport("token", "create", "--role", "authority", home=home), "invalid_request")
+
+
+def test_commands_without_an_identity_say_so(tmp_path: Path) -> None:
+    """No `passport init` yet: a clear one-line error."""
+    _one_line_error(passport("token", "create", "--role", "care_staff", home=tmp_path / "none"), "configuration_error")
+
+
+def test_verify_prints_what_was_verified(home: Path, issued: str, tmp_path: Path) -> None:
+    """A version from a file and from standard input: issuer, version and sections as JSON."""
+    (tmp_path / "v1.sdjwt").write_text(issued)
+    for result in (
+        passport("verify", str(tmp_path / "v1.sdjwt"), home=home),
+        passport("verify", "-", home=home, stdin=issued),
+    ):
+        assert result.returncode == 0, result.stderr
+        verified = json.loads(result.stdout)
+        assert (verified["kind"], verified["issuer"], verified["ver"]) == ("version", "prison:WYI", 1)
+        assert "needs" in verified["disclosed"]["sections"] and "n5" in verified["disclosed"]["items"]
+
+
+def test_verify_fails_in_one_line_with_exit_1(home: Path, issued: str, tmp_path: Path) -> None:
+    """A damaged signature, an unknown issuer, garbage, a missing file: one line each, exit 1."""
+    jwt = SdJwt.parse(issued).issuer_jwt
+    damaged = issued.replace(jwt, jwt[:-4] + ("AAAA" if not jwt.endswith("AAAA") else "BBBB"))
+    _one_line_error(passport("verify", "-", home=home, stdin=damaged), "signature_invalid")
+    _one_line_error(passport("verify", "-", home=home, stdin="not a token"), "malformed_token")
+    _one_line_error(passport("verify", str(tmp_path / "missing.txt"), home=home), "invalid_request")
+    other = tmp_path / "risley"
+    assert (
+        passport("init", "--org-id", "prison:RSY", "--name", "HMP Risley", "--kind", "prison", home=other).returncode
+        == 0
+    )
+    _one_line_error(passport("verify", "-", home=other, stdin=issued), "unknown_key")
+
+
+def test_usage_errors_are_one_line(home: Path) -> None:
+    """An unknown command or a missing option: one line, non-zero, no traceback."""
+    result = passport("frobnicate", home=home)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: usage:")
+
+
+def test_openapi_prints_the_committed_document(home: Path) -> None:
+    """`passport openapi` is where openapi/openapi.json comes from."""
+    result = passport("openapi", home=home)
+    committed = (Path(__file__).parents[2] / "openapi" / "openapi.json").read_text()
+    assert json.loads(result.stdout) == json.loads(committed)

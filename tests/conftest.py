@@ -1,0 +1,136 @@
+"""Shared fixtures: the reference passport, databases (SQLite and a real PostgreSQL), identities, live servers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+
+from api.app import create_app
+from api.settings import Settings
+from passport.identity import IssuerInfo, init_identity
+from passport.principals import create_principal
+from passport.storage import transaction
+
+ASSETS = Path(__file__).parent / "assets"
+POSTGRES_ADMIN_URL = "postgresql://127.0.0.1:5432/test"
+WYMOTT = IssuerInfo("prison:WYI", "HMP Wymott", "prison", "http://127.0.0.1:1")
+
+
+def reference_passport() -> dict[str, Any]:
+    """The reference passport, as a fresh dict each time."""
+    loaded: dict[str, Any] = json.loads((ASSETS / "reference-passport.json").read_text("utf-8"))
+    return loaded
+
+
+@pytest.fixture
+def reference() -> dict[str, Any]:
+    """The reference passport content."""
+    return reference_passport()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema on the real PostgreSQL server, dropped afterwards. Never skipped: it must be there."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not answering on 127.0.0.1:5432 ({exc}); run `make postgres`")
+    yield f"postgresql+psycopg://127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage and API test runs against SQLite and against PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'passport.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    """A real uvicorn server on a loopback port, in a thread of the test process."""
+
+    url: str
+    settings: Settings
+    server: uvicorn.Server
+    thread: threading.Thread
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    @property
+    def deployment(self) -> Any:
+        """The deployment the app serves (for looking into its database)."""
+        return self.server.config.app.state.deployment
+
+    def token(self, role: str, *, org: str | None = None, audience: str | None = None) -> str:
+        """A new bearer token for a principal of this server's organisation (or ``org``)."""
+        deployment = self.deployment
+        with transaction(deployment.engine) as session:
+            token, _ = create_principal(session, org=org or deployment.identity.org_id, role=role, audience=audience)
+        return token
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        """An HTTP client for this server, with a bearer token if given."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        client = httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        self.clients.append(client)
+        return client
+
+    def stop(self) -> None:
+        """Stop serving and release the database."""
+        for client in self.clients:
+            client.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.deployment.engine.dispose()
+
+
+def start_server(home: Path, database_url: str, info: IssuerInfo = WYMOTT) -> LiveServer:
+    """Create an identity in ``home`` and serve it on a free loopback port."""
+    port = free_port()
+    info = IssuerInfo(info.org_id, info.name, info.kind, f"http://127.0.0.1:{port}")
+    init_identity(home, info, now=int(time.time()))
+    settings = Settings(home=home, database_url=database_url)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    return LiveServer(f"http://127.0.0.1:{port}", settings, server, thread)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
+    """A real server for HMP Wymott, on SQLite or PostgreSQL."""
+    server = start_server(tmp_path / "wymott", database_url)
+    yield server
+    server.stop()
