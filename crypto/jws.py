@@ -16,12 +16,13 @@ Foreign errors from joserfc are translated to ours in one place, :func:`_transla
 from __future__ import annotations
 
 import base64
-import json
+import binascii
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from joserfc import errors as jose_errors
 from joserfc import jws
 from joserfc.registry import JWS_HEADER_REGISTRY, HeaderParameter
@@ -50,6 +51,9 @@ _REGISTRY.max_header_length = MAX_HEADER_BYTES
 _REGISTRY.max_payload_length = MAX_PAYLOAD_BYTES * 4 // 3 + 4
 
 KeyResolver = Callable[[str], PublicKey]
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+# Header members that would let a token choose its own key or extend the rules; keys come from our trust store.
+_KEY_SOURCES = frozenset({"crit", "jku", "jwk", "x5u", "x5c"})
 
 
 @dataclass(frozen=True)
@@ -68,18 +72,29 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(text: str) -> bytes:
-    """Strict base64url without padding; anything else is a malformed token."""
-    if "=" in text or any(c in text for c in "+/ \n"):
+    """Strict base64url without padding (RFC 7515 s.2); anything else is a malformed token."""
+    # The standard alphabet's "+" and "/" and any padding are refused here; binascii's strict mode
+    # refuses every other character outside the alphabet once "-" and "_" are translated.
+    if "+" in text or "/" in text or "=" in text:
         raise MalformedToken("not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError as exc:
+        data = text.encode("ascii").translate(_FROM_URLSAFE)
+        return binascii.a2b_base64(data + b"=" * (-len(data) % 4), strict_mode=True)
+    except (UnicodeEncodeError, binascii.Error) as exc:
         raise MalformedToken("not base64url") from exc
 
 
 def canonical_json(value: object) -> bytes:
-    """Minified JSON, keys in order given, UTF-8: the bytes we sign."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Minified JSON, keys in the order given, UTF-8 (RFC 8259): the bytes we sign."""
+    try:
+        return orjson.dumps(value)
+    except TypeError as exc:  # orjson's JSONEncodeError: a value JSON cannot carry
+        raise MalformedToken("the value cannot be written as JSON") from exc
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse JSON (RFC 8259); refuses NaN and infinities, which JSON does not have."""
+    return orjson.loads(data)
 
 
 def sign_compact(
@@ -120,7 +135,7 @@ def read_header(token: str, *, typ: str) -> dict[str, Any]:
         raise MalformedToken("a compact JWS needs a payload and a signature")
     if header.get("typ") != typ:
         raise WrongTokenType(f"expected a token of type {typ}")
-    if "crit" in header or "jku" in header or "x5u" in header or "jwk" in header:
+    if not _KEY_SOURCES.isdisjoint(header):
         # Keys come from our trust store only, never from the token (RFC 8725 s.3.10).
         raise MalformedToken("the header names a key source that is not accepted")
     return header
@@ -162,15 +177,17 @@ def inflate(data: bytes) -> bytes:
         out = inflater.decompress(data, MAX_INFLATED_BYTES)
     except zlib.error as exc:
         raise MalformedToken("the payload does not inflate") from exc
-    if inflater.unconsumed_tail or not inflater.eof:
-        raise TokenTooLarge("the payload inflates past the size cap, or is truncated")
+    if inflater.unconsumed_tail:
+        raise TokenTooLarge("the payload inflates past the size cap")
+    if not inflater.eof or inflater.unused_data:
+        raise MalformedToken("the deflated payload is truncated or has trailing data")
     return out
 
 
 def _json_object(data: bytes, *, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+        value = parse_json(data)
+    except ValueError as exc:
         raise MalformedToken(f"the JWS {what} is not JSON") from exc
     if not isinstance(value, dict):
         raise MalformedToken(f"the JWS {what} is not a JSON object")

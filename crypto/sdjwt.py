@@ -21,15 +21,13 @@ Verifying (:func:`verify`) does, in order:
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-from crypto.jws import b64url_decode, b64url_encode, canonical_json, sign_compact, verify_with_key
+from crypto.jws import b64url_decode, b64url_encode, canonical_json, parse_json, sign_compact, verify_with_key
 from crypto.keys import PublicKey, SigningKey
 from crypto.trust import TrustStore
 from schemas.errors import (
@@ -48,6 +46,7 @@ MAX_SD_JWT_CHARS = 2 * 1024 * 1024
 MAX_DISCLOSURE_CHARS = 96 * 1024
 MAX_DISCLOSURES = 4096
 MAX_DECOYS = 3
+MAX_DEPTH = 32
 # A Key Binding JWT dated this far in the future was not made by an honest clock.
 KB_CLOCK_SKEW_SECONDS = 300
 _RESERVED_NAMES = frozenset({"_sd", "...", "_sd_alg"})
@@ -59,21 +58,28 @@ def sd_digest(text: str) -> str:
     return b64url_encode(hashlib.sha256(text.encode("ascii")).digest())
 
 
-@dataclass(frozen=True)
-class Disclosure:
-    """One disclosure: ``[salt, name, value]`` for an object property, ``[salt, value]`` for an array item."""
+class Disclosure(NamedTuple):
+    """One disclosure: ``[salt, name, value]`` for an object property, ``[salt, value]`` for an array item.
+
+    ``digest`` is what stands for it in the signed payload; ``nested`` says whether its value may hold
+    digests of further disclosures (when it cannot, verification uses the value as it is). An immutable
+    tuple, because verification makes one per disclosure and a tuple is the cheapest immutable record.
+    """
 
     encoded: str
     salt: str
     name: str | None
-    value: Any = field(compare=False)
+    value: Any
+    digest: str
+    nested: bool = True
 
     @classmethod
     def make(cls, *, value: Any, name: str | None = None) -> Disclosure:
         """A new disclosure with a fresh 128-bit salt."""
         salt = b64url_encode(secrets.token_bytes(SALT_BYTES))
         array = [salt, value] if name is None else [salt, name, value]
-        return cls(encoded=b64url_encode(canonical_json(array)), salt=salt, name=name, value=value)
+        encoded = b64url_encode(canonical_json(array))
+        return cls(encoded, salt, name, value, sd_digest(encoded))
 
     @classmethod
     def parse(cls, encoded: str) -> Disclosure:
@@ -81,22 +87,21 @@ class Disclosure:
         if len(encoded) > MAX_DISCLOSURE_CHARS:
             raise TokenTooLarge("a disclosure is larger than allowed")
         try:
-            array = json.loads(b64url_decode(encoded))
-        except (ValueError, UnicodeDecodeError, MalformedToken) as exc:
+            raw = b64url_decode(encoded)
+            array = parse_json(raw)
+        except (ValueError, MalformedToken) as exc:
             raise DisclosureInvalid("a disclosure is not base64url JSON") from exc
         if not isinstance(array, list) or len(array) not in (2, 3) or not isinstance(array[0], str):
             raise DisclosureInvalid("a disclosure is not a [salt, (name,) value] array")
+        # Only a value whose text names "_sd" or "..." (or escapes a character, which could spell them)
+        # can hold digests; every other value is used as decoded, without walking it again.
+        nested = b'"_sd"' in raw or b'"..."' in raw or b"\\u" in raw
         if len(array) == 2:
-            return cls(encoded=encoded, salt=array[0], name=None, value=array[1])
+            return cls(encoded, array[0], None, array[1], sd_digest(encoded), nested)
         name = array[1]
         if not isinstance(name, str) or name in _RESERVED_NAMES:
             raise DisclosureInvalid("a disclosure has an invalid claim name")
-        return cls(encoded=encoded, salt=array[0], name=name, value=array[2])
-
-    @cached_property
-    def digest(self) -> str:
-        """The digest that stands for this disclosure in the signed payload."""
-        return sd_digest(self.encoded)
+        return cls(encoded, array[0], name, array[2], sd_digest(encoded), nested)
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,7 @@ def verify(
     sd_jwt = text if isinstance(text, SdJwt) else SdJwt.parse(text)  # 1.
     signed = trust.verify(sd_jwt.issuer_jwt, typ=typ)  # 2.
     payload = signed.claims
-    if payload.get("_sd_alg") != SD_ALG:  # 3.
+    if payload.get("_sd_alg", SD_ALG) != SD_ALG:  # 3. RFC 9901 s.4.1.1: absent means sha-256
         raise DisclosureInvalid("the SD-JWT does not use sha-256 digests")
     by_digest: dict[str, Disclosure] = {}
     for disclosure in sd_jwt.disclosures:  # 4.
@@ -271,6 +276,7 @@ class _Rebuilder:
     def __init__(self, by_digest: dict[str, Disclosure]) -> None:
         self._unused = dict(by_digest)
         self._seen: set[str] = set()
+        self._depth = 0
 
     def rebuild(self, payload: dict[str, Any]) -> dict[str, Any]:
         claims = self._object(payload)
@@ -288,11 +294,16 @@ class _Rebuilder:
         return self._unused.pop(digest, None)
 
     def _value(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return self._object(value)
-        if isinstance(value, list):
-            return self._array(value)
-        return value
+        if not isinstance(value, dict | list):
+            return value
+        # A signed value nested deeper than any passport needs is refused, not left to exhaust the stack.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise DisclosureInvalid("the claims are nested deeper than allowed")
+            return self._object(value) if isinstance(value, dict) else self._array(value)
+        finally:
+            self._depth -= 1
 
     def _object(self, obj: dict[str, Any]) -> dict[str, Any]:
         out = {name: self._value(value) for name, value in obj.items() if name != "_sd"}
@@ -307,7 +318,7 @@ class _Rebuilder:
                 raise DisclosureInvalid("an array-item disclosure is referenced from an object")
             if disclosure.name in out:
                 raise DisclosureInvalid("a disclosed claim name is already present")
-            out[disclosure.name] = self._value(disclosure.value)
+            out[disclosure.name] = self._value(disclosure.value) if disclosure.nested else disclosure.value
         return out
 
     def _array(self, items: list[Any]) -> list[Any]:
@@ -321,7 +332,7 @@ class _Rebuilder:
                     continue
                 if disclosure.name is not None:
                     raise DisclosureInvalid("an object-property disclosure is referenced from an array")
-                out.append(self._value(disclosure.value))
+                out.append(self._value(disclosure.value) if disclosure.nested else disclosure.value)
             else:
                 out.append(self._value(item))
         return out

@@ -27,14 +27,14 @@ def rfc7638_thumbprint(jwk: dict[str, str]) -> str:
 
 @pytest.mark.slow
 def test_make_run_on_a_clean_clone(tmp_path: Path) -> None:
-    """Clone, `make run` (reusing this run's virtual environment), then ask the server."""
+    """Clone, `make run` (with this run's virtual environment, `SETUP=`), then ask the server."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")}
     venv = REPO / ".venv"
     process = subprocess.Popen(
-        ["make", "run", f"VENV={venv}", f"PORT={port}"],
+        ["make", "run", f"VENV={venv}", "SETUP=", f"PORT={port}"],
         cwd=clone,
         env=env,
         stdout=subprocess.PIPE,
@@ -62,6 +62,7 @@ def test_make_run_on_a_clean_clone(tmp_path: Path) -> None:
         key_files = list((clone / "var" / "keys").glob("*.pem"))
         assert [f.stat().st_mode & 0o777 for f in key_files] == [0o600]
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in output  # it printed where to open it
