@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api import problems
-from api.routes import health, passports, verify, wellknown
+from api.routes import health, passports, sharing, verify, wellknown
 from api.settings import Settings
 from passport.deployment import Deployment
 from schemas.errors import InvalidRequest
@@ -32,7 +32,7 @@ def build_app() -> FastAPI:
         redoc_url=None,
     )
     problems.install(app)
-    for module in (passports, verify, wellknown, health):
+    for module in (passports, sharing, verify, wellknown, health):
         app.include_router(module.router)
     return app
 

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.auditing import audit_refusal
 from passport.deployment import Deployment
 from passport.principals import Principal, authenticate
 from passport.storage import transaction
-from schemas.errors import NotAuthenticated
+from schemas.errors import AccessDenied, NotAuthenticated
 
 _bearer = HTTPBearer(auto_error=False, description="A bearer token from `passport token create`")
 
@@ -34,6 +35,11 @@ def get_principal(
         raise NotAuthenticated("a bearer token is required")
     with transaction(deployment.engine) as session:
         principal = authenticate(session, credentials.credentials)
+    if principal.role == "person":
+        # A person reads and manages their own passport on their own pages, never through the API.
+        refusal = AccessDenied("people sign in to their own pages at /me, not to the API")
+        audit_refusal(request, principal, refusal.code)
+        raise refusal
     request.state.principal = principal
     return principal
 

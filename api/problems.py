@@ -13,8 +13,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auditing import audit_refusal
 from schemas.errors import (
     AccessDenied,
     AlreadyExists,
@@ -88,6 +90,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        await run_in_threadpool(
+            audit_refusal,
+            request,
+            request.state.principal if hasattr(request.state, "principal") else None,
+            "invalid_content",
+        )
         errors = [
             {
                 "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body",

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlmodel import Session
 from typer.exceptions import TyperException
 
 from crypto import TrustStore
+from passport.audit import load_chain, verify_audit_chain
 from passport.deployment import Deployment
 from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity
 from passport.principals import TOKEN_ROLES, create_principal
@@ -34,6 +36,8 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 HomeOption = Annotated[
     Path, typer.Option("--home", envvar="PASSPORT_HOME", help="Where the identity, keys and database live.")
@@ -141,6 +145,16 @@ def verify(
     else:
         result = verify_token(payload, trust=trust, audience=audience or own or "", now=now)
     typer.echo(result.to_public().model_dump_json(indent=2))
+
+
+@audit_app.command("verify")
+def audit_verify(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
+    """Recompute the audit trail's hash chain; exit 1 if any row was changed, removed or reordered."""
+    deployment = _deployment(home, database_url)
+    with Session(deployment.engine) as session:
+        rows, head = load_chain(session)
+        checked = verify_audit_chain(rows, head=head)
+    typer.echo(f"audit trail intact: {checked.rows} rows, newest hash {checked.head_hash}")
 
 
 @app.command()

@@ -13,15 +13,18 @@ from passport.principals import Principal
 from passport.storage import PassportRow
 from schemas.errors import AccessDenied, NotFound
 
-Action = Literal["create", "read", "amend", "handover", "audit", "import", "verify"]
+Action = Literal["create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"]
 
-# role -> actions on the passports its own organisation holds (README "Who may do what").
+# role -> actions on the passports its own organisation holds (README "Who may do what"). An authority
+# belongs to another organisation: it may pull views, for its own audience, of passports that name it
+# (see passport.sharing). A person never uses the API: they have their own pages.
 PERMISSIONS: dict[str, frozenset[Action]] = {
-    "admin": frozenset({"create", "read", "amend", "handover", "audit", "import", "verify"}),
-    "care_staff": frozenset({"create", "read", "amend", "handover", "audit", "import", "verify"}),
+    "admin": frozenset({"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"}),
+    "care_staff": frozenset({"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"}),
     "reception": frozenset({"read", "import", "verify"}),
     "auditor": frozenset({"audit", "verify"}),
-    "authority": frozenset({"verify"}),
+    "authority": frozenset({"view", "verify"}),
+    "person": frozenset(),
 }
 
 

@@ -34,6 +34,7 @@ class Principal:
     role: str
     audience: str | None = None
     name: str = ""
+    person_pid: str | None = None
 
 
 def token_hash(token: str) -> str:
@@ -55,6 +56,17 @@ def create_principal(
         raise InvalidRequest("only an authority has an audience")
     if len(name) > 200:
         raise InvalidRequest("the name must be at most 200 characters")
+    return _add(session, org=org, role=role, audience=audience, name=name)
+
+
+def create_person_principal(session: Session, *, org: str, pid: str) -> tuple[str, Principal]:
+    """A principal for the person whose passport ``pid`` is: they may read only that passport, on their pages."""
+    return _add(session, org=org, role="person", person_pid=pid)
+
+
+def _add(
+    session: Session, *, org: str, role: str, audience: str | None = None, name: str = "", person_pid: str | None = None
+) -> tuple[str, Principal]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = PrincipalRow(
         id=str(uuid.uuid4()),
@@ -62,11 +74,12 @@ def create_principal(
         org=org,
         role=role,
         audience=audience,
+        person_pid=person_pid,
         name=name,
         created_at=utcnow(),
     )
     session.add(row)
-    return token, Principal(row.id, org, role, audience, name)
+    return token, Principal(row.id, org, role, audience, name, person_pid)
 
 
 def authenticate(session: Session, token: str) -> Principal:
@@ -76,4 +89,4 @@ def authenticate(session: Session, token: str) -> Principal:
     row = session.exec(select(PrincipalRow).where(PrincipalRow.token_hash == token_hash(token))).first()
     if row is None or row.revoked_at is not None:
         raise NotAuthenticated("the bearer token is not valid")
-    return Principal(row.id, row.org, row.role, row.audience, row.name)
+    return Principal(row.id, row.org, row.role, row.audience, row.name, row.person_pid)

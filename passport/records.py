@@ -24,7 +24,7 @@ from passport.principals import Principal
 from passport.storage import PassportRow, VersionRow, as_utc, utcnow
 from passport.versions import Handover, Version, issue_version
 from schemas import PassportContent, parse_content
-from schemas.errors import CustodyViolation, InvalidRequest, NotFound, StaleVersion
+from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound, StaleVersion
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def create_passport(
     """Issue version 1 of a new passport, held and in the custody of this organisation."""
     require(principal, "create")
     if principal.org != identity.org_id:
-        raise InvalidRequest("only this organisation's own staff can create its passports")
+        raise AccessDenied("only this organisation's own staff can create its passports")
     pid = str(uuid.uuid4())
     version = issue_version(
         key=identity.keyring.active,
@@ -123,7 +123,7 @@ def get_current(
 ) -> StoredVersion:
     """The current version, audited as a read."""
     row = require_on(principal, "read", session.get(PassportRow, pid))
-    stored = _version(session, pid, row.current_ver)
+    stored = current_version(session, pid, row.current_ver)
     audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=stored.ver)
     return stored
 
@@ -144,7 +144,7 @@ def get_version(
 ) -> StoredVersion:
     """One version by number, audited as a read."""
     require_on(principal, "read", session.get(PassportRow, pid))
-    stored = _version(session, pid, ver)
+    stored = current_version(session, pid, ver)
     audit.record(session, actor=actor_of(principal, source), action="read_version", pid=pid, ver=ver)
     return stored
 
@@ -217,7 +217,7 @@ def _next_version(
     row = require_on(principal, "handover" if handover else "amend", session.get(PassportRow, pid))
     if expected_ver is not None and expected_ver != row.current_ver:
         raise StaleVersion(f"version {expected_ver} is not current; the current version is {row.current_ver}")
-    current = _version(session, pid, row.current_ver)
+    current = current_version(session, pid, row.current_ver)
     custodian = current.custody_next or current.issuer
     if custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
@@ -244,12 +244,22 @@ def _next_version(
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion("another change was saved first; read the passport again")
     stored = _store_version(session, version)
-    detail = json.dumps(handover.to_claim()) if handover else None
-    audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=ver, detail=detail)
+    detail: dict[str, object]
+    if handover is not None:
+        detail = dict(handover.to_claim())
+    else:
+        changed = sorted(
+            s for s in set(current.content) | set(stored.content) if current.content.get(s) != stored.content.get(s)
+        )
+        # A change to consent alone is what the person's audit trail calls "changed who can see what".
+        action = "consent_change" if changed == ["consent"] else action
+        detail = {"changed": changed}
+    audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=ver, detail=json.dumps(detail))
     return stored
 
 
-def _version(session: Session, pid: str, ver: int) -> StoredVersion:
+def current_version(session: Session, pid: str, ver: int) -> StoredVersion:
+    """A stored version by number (no access check: callers check first)."""
     row = session.exec(select(VersionRow).where(VersionRow.pid == pid, VersionRow.ver == ver)).first()
     if row is None:
         raise NotFound("no such version")

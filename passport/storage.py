@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -74,9 +74,27 @@ class PrincipalRow(SQLModel, table=True):
     org: str = Field(max_length=40)
     role: str = Field(max_length=20)
     audience: str | None = Field(default=None, max_length=20)
+    person_pid: str | None = Field(default=None, max_length=36, description="for role person: their passport")
     name: str = Field(default="", max_length=200)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+class OverrideRow(SQLModel, table=True):
+    """A safety-critical disclosure beyond consent, to one recipient, with its lawful basis and reason."""
+
+    __tablename__ = "disclosure_override"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pid: str = Field(foreign_key="passport.pid", index=True, max_length=36)
+    recipient: str = Field(max_length=40)
+    audience: str = Field(max_length=20)
+    targets_json: str = Field(sa_column=Column(Text, nullable=False))
+    lawful_basis: str = Field(max_length=40)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: str = Field(max_length=36)
+    created_at: datetime
+    expires_at: datetime
 
 
 class AuditRow(SQLModel, table=True):
@@ -126,16 +144,40 @@ def make_engine(url: str) -> Engine:
     else:
         raise ConfigurationError("the database URL must be sqlite:/// or postgresql+psycopg://")
     try:
-        SQLModel.metadata.create_all(engine)
-        with Session(engine) as session:
-            if session.get(AuditHead, 1) is None:
-                session.add(AuditHead())
-                session.commit()
-    except IntegrityError:
-        pass  # another process created the audit head at the same moment
+        _set_up(engine)
     except SQLAlchemyError as exc:
         raise ConfigurationError("the database cannot be reached or set up") from exc
     return engine
+
+
+# The audit trail is append-only in the database itself, not only in our code: an UPDATE or DELETE of an
+# audit row fails. (Someone with the rights to drop these triggers is still caught by the hash chain.)
+_SQLITE_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END",
+]
+_POSTGRES_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit rows are append-only'; END $$",
+    "CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
+    "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+]
+
+
+def _set_up(engine: Engine) -> None:
+    """Create what is missing: tables, the append-only triggers, the audit head. Safe to run at once from many
+    processes (serve --workers N): PostgreSQL takes an advisory lock, SQLite's BEGIN IMMEDIATE is one already."""
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        if postgres:
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7243001)")
+        SQLModel.metadata.create_all(connection)
+        for statement in _POSTGRES_TRIGGERS if postgres else _SQLITE_TRIGGERS:
+            connection.exec_driver_sql(statement)
+        if connection.exec_driver_sql("SELECT id FROM audit_head").first() is None:
+            connection.execute(insert(AuditHead).values(id=1, seq=0, row_hash="0" * 64))
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -143,3 +143,54 @@ class Problem(BaseModel):
     detail: str
     code: str
     errors: list[dict[str, str]] | None = None
+
+
+class ViewOut(_Body):
+    """A consent-scoped view: an SD-JWT presentation bound to one recipient by its Key Binding JWT."""
+
+    pid: str
+    ver: int
+    audience: str
+    recipient: str = Field(description="the organisation the view is for: the Key Binding JWT's aud")
+    sd_jwt: str = Field(description="issuer-signed JWT ~ the permitted disclosures ~ Key Binding JWT (RFC 9901)")
+    disclosed: DisclosedOut
+    overridden: list[str] = Field(description="items or sections disclosed beyond consent by an override")
+
+
+LawfulBasisText = Literal["vital_interests", "safeguarding", "legal_obligation", "health_or_social_care"]
+
+
+class OverrideIn(_Body):
+    """Disclose items or sections beyond consent, to one recipient, naming the lawful basis and the reason."""
+
+    recipient: OrgIdText
+    audience: Literal["prison", "local_authority", "health", "probation", "reception_card"]
+    targets: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(min_length=1, max_length=50)
+    lawful_basis: LawfulBasisText
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class OverrideOut(OverrideIn):
+    """An override as recorded."""
+
+
+class AuditEntryOut(_Body):
+    """One audit row: who (principal, organisation, role), what, which version, when, from where, and the outcome."""
+
+    seq: int
+    at: datetime
+    principal_id: str | None
+    org: str | None
+    role: str | None
+    action: str
+    outcome: str
+    ver: int | None
+    source: str | None
+    detail: dict[str, Any] | None
+
+
+class AuditOut(_Body):
+    """A passport's audit trail, oldest first."""
+
+    pid: str
+    entries: list[AuditEntryOut]

@@ -24,3 +24,14 @@ def test_every_operation_has_a_stable_id_and_summary() -> None:
     assert len(ids) == len(set(ids))
     assert all("_" not in i or not i.endswith(("_get", "_post", "_put")) for i in ids)
     assert all(op.get("summary") for op in operations)
+
+
+def test_every_operation_has_an_audit_action() -> None:
+    """A refusal before a handler runs is audited under the same action as one inside it."""
+    from api.auditing import AUDIT_ACTIONS
+
+    spec = build_app().openapi()
+    audited = {
+        op["operationId"] for path, ops in spec["paths"].items() if path.startswith("/v1/") for op in ops.values()
+    }
+    assert audited == set(AUDIT_ACTIONS)

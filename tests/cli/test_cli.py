@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from crypto import SdJwt
 from passport.deployment import Deployment
@@ -135,3 +136,16 @@ def test_openapi_prints_the_committed_document(home: Path) -> None:
     result = passport("openapi", home=home)
     committed = (Path(__file__).parents[2] / "openapi" / "openapi.json").read_text()
     assert json.loads(result.stdout) == json.loads(committed)
+
+
+def test_audit_verify_detects_a_changed_row(home: Path, issued: str) -> None:
+    """Intact: exit 0 with the row count. After someone with database rights alters a row: one line, exit 1."""
+    intact = passport("audit", "verify", home=home)
+    assert intact.returncode == 0, intact.stderr
+    assert intact.stdout.startswith("audit trail intact: 1 rows")
+    engine = create_engine(f"sqlite:///{home / 'passport.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER audit_no_update"))
+        connection.execute(text("UPDATE audit SET org = 'prison:XXX' WHERE seq = 1"))
+    engine.dispose()
+    _one_line_error(passport("audit", "verify", home=home), "chain_broken")

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from passport import audit
@@ -51,9 +52,26 @@ def test_an_untouched_chain_verifies(engine: Engine) -> None:
     ids=["changed-action", "changed-org", "removed-middle", "removed-last", "reordered"],
 )
 def test_tampering_is_detected(engine: Engine, tamper: str) -> None:
-    """A changed, removed or reordered row breaks the chain."""
+    """A changed, removed or reordered row breaks the chain, even by someone who can drop the triggers."""
     with engine.begin() as connection:
+        _drop_triggers(connection)
         for statement in tamper.split(";"):
             connection.execute(text(statement))
     with pytest.raises(ChainBroken):
         _check(engine)
+
+
+def _drop_triggers(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("DROP TRIGGER audit_no_update"))
+        connection.execute(text("DROP TRIGGER audit_no_delete"))
+    else:
+        connection.execute(text("DROP TRIGGER audit_append_only ON audit"))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit SET action = 'create' WHERE seq = 3", "DELETE FROM audit"])
+def test_the_database_refuses_to_change_or_delete_audit_rows(engine: Engine, statement: str) -> None:
+    """Append-only in the database itself: an UPDATE or DELETE of audit rows fails and changes nothing."""
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text(statement))
+    assert _check(engine).rows == 5

@@ -1,0 +1,119 @@
+"""Who may see what: consent-scoped views, safety-critical overrides, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
+from api.routes.passports import Pid, refusals_audited
+from passport import sharing
+from passport.storage import as_utc, transaction
+from schemas.api import AuditEntryOut, AuditOut, DisclosedOut, OverrideIn, OverrideOut, ViewOut
+
+router = APIRouter(prefix="/v1/passports", tags=["sharing"])
+
+OrgQuery = Annotated[
+    str | None,
+    Query(
+        alias="for",
+        pattern=r"^(prison:[A-Z]{3}|la:[EWSN]\d{8}|health:[A-Z0-9]{3,5}|probation:[A-Z]{2,4})$",
+        description="staff only: the organisation the view is for (an authority always gets its own)",
+    ),
+]
+
+
+@router.get(
+    "/{pid}/views/{audience}",
+    operation_id="get_view",
+    summary="The consent-scoped view for an audience",
+    responses={404: {"description": "no such passport, or not one that names the caller's organisation"}},
+)
+def get_view(
+    pid: Pid,
+    audience: Annotated[str, Path(pattern=r"^[a-z_]{1,20}$")],
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+    recipient: OrgQuery = None,
+    nonce: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
+) -> ViewOut:
+    """``subject`` and exactly what consent permits this audience, bound by a Key Binding JWT to the recipient."""
+    with refusals_audited(deployment, principal, source, "view", pid), transaction(deployment.engine) as s:
+        view = sharing.serve_view(
+            s,
+            identity=deployment.identity,
+            principal=principal,
+            pid=pid,
+            audience=audience,
+            recipient=recipient,
+            now=int(time.time()),
+            nonce=nonce,
+            source=source,
+        )
+    return ViewOut(
+        pid=view.pid,
+        ver=view.ver,
+        audience=view.audience,
+        recipient=view.recipient,
+        sd_jwt=view.serialize(),
+        disclosed=DisclosedOut(sections=sorted(view.sections), items=sorted(view.items)),
+        overridden=list(view.overridden),
+    )
+
+
+@router.post(
+    "/{pid}/overrides",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="create_override",
+    summary="Disclose beyond consent, for safety, naming the lawful basis",
+)
+def create_override(
+    pid: Pid, body: OverrideIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep
+) -> OverrideOut:
+    """Views served to ``recipient`` for ``audience`` include ``targets`` for 30 days; audited, shown to the person."""
+    with refusals_audited(deployment, principal, source, "override", pid), transaction(deployment.engine) as s:
+        made = sharing.create_override(
+            s,
+            principal=principal,
+            pid=pid,
+            recipient=body.recipient,
+            audience=body.audience,
+            targets=list(body.targets),
+            lawful_basis=body.lawful_basis,
+            reason=body.reason,
+            source=source,
+        )
+    return OverrideOut(
+        recipient=made.recipient,
+        audience=made.audience,
+        targets=list(made.targets),
+        lawful_basis=made.lawful_basis,
+        reason=made.reason,
+    )
+
+
+@router.get("/{pid}/audit", operation_id="get_audit", summary="Who did what with this passport, when")
+def get_audit(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> AuditOut:
+    """Every audited event for this passport, oldest first (reading it is audited too)."""
+    with refusals_audited(deployment, principal, source, "read_audit", pid), transaction(deployment.engine) as s:
+        rows = sharing.audit_trail(s, principal=principal, pid=pid, source=source)
+    entries = [
+        AuditEntryOut(
+            seq=r.seq,
+            at=as_utc(r.at),
+            principal_id=r.principal_id,
+            org=r.org,
+            role=r.role,
+            action=r.action,
+            outcome=r.outcome,
+            ver=r.ver,
+            source=r.source,
+            detail=json.loads(r.detail) if r.detail else None,
+        )
+        for r in rows
+    ]
+    return AuditOut(pid=pid, entries=entries)

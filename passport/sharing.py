@@ -1,0 +1,176 @@
+"""Who may see what: consent-scoped views for other organisations, safety-critical overrides, the audit trail.
+
+Object rules, on top of the role matrix in :mod:`passport.access`:
+
+- this organisation's own staff may make a view of a passport it holds, for any audience and recipient;
+- an authority (another organisation's machine client) may pull a view only for its own audience, and only of a
+  passport that names its organisation (as responsible authority, destination on release, assessor, social
+  work team, or next custodian); to any other authority the passport does not exist (``not_found``);
+- only the custodian serves views: after a handover, the new custodian does.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from sqlmodel import Session, col, select
+
+from passport import audit
+from passport.access import require, require_on
+from passport.identity import Identity
+from passport.principals import Principal
+from passport.records import StoredVersion, actor_of, current_version
+from passport.storage import AuditRow, OverrideRow, PassportRow, utcnow
+from passport.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
+from schemas import AUDIENCES, Audience, PassportContent, parse_content
+from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
+
+OVERRIDE_LIFETIME = timedelta(days=30)
+
+
+def connected_organisations(content: PassportContent, stored: StoredVersion) -> set[str]:
+    """The organisations a passport names as involved in the person's care."""
+    named = {r.authority for r in content.responsibility}
+    named |= {w.authority for w in content.social_work}
+    named |= {e.assessed_by for e in content.eligibility}
+    named |= {a.by for a in content.assessments}
+    if content.release_plan is not None and content.release_plan.destination_authority:
+        named.add(content.release_plan.destination_authority)
+    if stored.custody_next:
+        named.add(stored.custody_next)
+    return {str(org) for org in named}
+
+
+def _audience(name: str) -> Audience:
+    if name not in AUDIENCES:
+        raise NotFound("no such audience")
+    return name
+
+
+def serve_view(
+    session: Session,
+    *,
+    identity: Identity,
+    principal: Principal,
+    pid: str,
+    audience: str,
+    recipient: str | None,
+    now: int,
+    nonce: str | None = None,
+    source: str | None = None,
+) -> View:
+    """The consent-scoped view of the current version for ``audience``, bound to its recipient."""
+    chosen = _audience(audience)
+    row = session.get(PassportRow, pid)
+    if principal.role == "authority":
+        require(principal, "view")
+        if row is None or recipient not in (None, principal.org):
+            raise NotFound("no passport with that id")
+        stored = current_version(session, pid, row.current_ver)
+        content = parse_content(stored.content)
+        if principal.org not in connected_organisations(content, stored):
+            raise NotFound("no passport with that id")
+        if principal.audience != chosen:
+            raise AccessDenied(f"this client may only pull {principal.audience} views")
+        recipient = principal.org
+    else:
+        row = require_on(principal, "view", row)
+        if recipient is None:
+            raise InvalidRequest("say which organisation the view is for (?for=prison:RSY)")
+        stored = current_version(session, pid, row.current_ver)
+        content = parse_content(stored.content)
+    if (stored.custody_next or stored.issuer) != identity.org_id:
+        raise CustodyViolation("this organisation no longer has custody of the passport")
+    overrides = _active_overrides(session, pid, recipient, chosen)
+    view = make_view(
+        sd_jwt=stored.sd_jwt,
+        content=content,
+        audience=chosen,
+        recipient=recipient,
+        keyring=identity.keyring,
+        overrides=overrides,
+        now=now,
+        nonce=nonce,
+    )
+    detail = {"audience": chosen, "recipient": recipient, "sections": view.sections, "items": view.items}
+    if view.overridden:
+        detail["overridden"] = view.overridden
+    audit.record(
+        session, actor=actor_of(principal, source), action="view", pid=pid, ver=stored.ver, detail=json.dumps(detail)
+    )
+    return view
+
+
+def create_override(
+    session: Session,
+    *,
+    principal: Principal,
+    pid: str,
+    recipient: str,
+    audience: str,
+    targets: list[str],
+    lawful_basis: str,
+    reason: str,
+    source: str | None = None,
+) -> Override:
+    """Record a safety-critical disclosure beyond consent; it is audited and the person is shown it."""
+    row = require_on(principal, "override", session.get(PassportRow, pid))
+    chosen = _audience(audience)
+    if lawful_basis not in LAWFUL_BASES:
+        raise InvalidRequest(f"the lawful basis must be one of {', '.join(LAWFUL_BASES)}")
+    if not reason.strip() or len(reason) > 2000:
+        raise InvalidRequest("give the reason for the override (1 to 2,000 characters)")
+    stored = current_version(session, pid, row.current_ver)
+    checked = check_override_targets(parse_content(stored.content), targets)
+    now = utcnow()
+    session.add(
+        OverrideRow(
+            pid=pid,
+            recipient=recipient,
+            audience=chosen,
+            targets_json=json.dumps(checked),
+            lawful_basis=lawful_basis,
+            reason=reason,
+            created_by=principal.id,
+            created_at=now,
+            expires_at=now + OVERRIDE_LIFETIME,
+        )
+    )
+    detail = {"recipient": recipient, "audience": chosen, "targets": checked, "lawful_basis": lawful_basis}
+    audit.record(
+        session,
+        actor=actor_of(principal, source),
+        action="override",
+        pid=pid,
+        ver=stored.ver,
+        detail=json.dumps(detail | {"reason": reason}),
+    )
+    return Override(recipient, chosen, checked, lawful_basis, reason)
+
+
+def _active_overrides(session: Session, pid: str, recipient: str, audience: Audience) -> list[Override]:
+    now = utcnow()
+    rows = session.exec(
+        select(OverrideRow).where(
+            OverrideRow.pid == pid, OverrideRow.recipient == recipient, OverrideRow.audience == audience
+        )
+    )
+    return [
+        Override(r.recipient, audience, tuple(json.loads(r.targets_json)), cast(LawfulBasis, r.lawful_basis), r.reason)
+        for r in rows
+        if _aware(r.expires_at) > now
+    ]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def audit_trail(session: Session, *, principal: Principal, pid: str, source: str | None = None) -> list[AuditRow]:
+    """A passport's audit rows, oldest first; reading them is itself audited."""
+    require_on(principal, "audit", session.get(PassportRow, pid))
+    rows = list(session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq))))
+    audit.record(session, actor=actor_of(principal, source), action="read_audit", pid=pid)
+    return rows
