@@ -50,6 +50,7 @@ openapi: $(SETUP)
 
 bench: $(SETUP)
 	$(BIN)/python bench/verify.py
+	$(BIN)/python bench/card.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

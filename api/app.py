@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api import problems
-from api.routes import health, passports, sharing, verify, wellknown
+from api.limits import BodyLimit
+from api.routes import cards, health, passports, sharing, verify, wellknown
 from api.settings import Settings
 from passport.deployment import Deployment
-from schemas.errors import InvalidRequest
+from passport.qr import MAX_IMAGE_BYTES
 
 API_TITLE = "Care Passport"
 API_VERSION = "1.0.0"
@@ -32,7 +33,7 @@ def build_app() -> FastAPI:
         redoc_url=None,
     )
     problems.install(app)
-    for module in (passports, sharing, verify, wellknown, health):
+    for module in (passports, sharing, cards, verify, wellknown, health):
         app.include_router(module.router)
     return app
 
@@ -41,13 +42,11 @@ def create_app(settings: Settings) -> FastAPI:
     """The app for a deployment: its identity and database are opened once, here."""
     app = build_app()
     app.state.deployment = Deployment.open(home=settings.home, database_url=settings.database_url)
-    limit = settings.max_body_bytes
+    # A photo of a card may be larger than any JSON body; the multipart framing around it adds a little.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, image_limit=MAX_IMAGE_BYTES + 64 * 1024)
 
     @app.middleware("http")
-    async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            return problems.problem_response(InvalidRequest("the request body is too large"), status=413)
+    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

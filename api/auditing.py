@@ -20,6 +20,9 @@ AUDIT_ACTIONS = {
     "create_override": "override",
     "get_audit": "read_audit",
     "verify": "verify",
+    "get_card": "card_render",
+    "scan_card": "scan",
+    "import_passport": "import",
 }
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from api.auditing import audit_refusal
+from passport import peers
 from passport.deployment import Deployment
-from passport.principals import Principal, authenticate
+from passport.peer_auth import looks_like_assertion, verify_client_assertion
+from passport.principals import Principal, audience_of, authenticate
 from passport.storage import transaction
 from schemas.errors import AccessDenied, NotAuthenticated
 
@@ -33,8 +37,12 @@ def get_principal(
     """The principal whose bearer token came with the request, or ``not_authenticated``."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("a bearer token is required")
+    token = credentials.credentials
     with transaction(deployment.engine) as session:
-        principal = authenticate(session, credentials.credentials)
+        if looks_like_assertion(token):
+            principal = _peer(session, deployment, token)
+        else:
+            principal = authenticate(session, token)
     if principal.role == "person":
         # A person reads and manages their own passport on their own pages, never through the API.
         refusal = AccessDenied("people sign in to their own pages at /me, not to the API")
@@ -45,6 +53,21 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def _peer(session: Session, deployment: Deployment, token: str) -> Principal:
+    """Another organisation's deployment, calling with a client assertion signed by its own key."""
+    identity = deployment.identity
+    org = verify_client_assertion(
+        session,
+        token,
+        trust=peers.trust_store(session, identity),
+        audience=identity.org_id,
+        now=int(time.time()),
+    )
+    if org == identity.org_id:
+        raise NotAuthenticated("an organisation does not call itself")
+    return Principal(id=f"peer:{org}", org=org, role="peer", audience=audience_of(org))
 
 
 def get_source(request: Request) -> str | None:

@@ -14,18 +14,23 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 from sqlmodel import Session
 from typer.exceptions import TyperException
 
 from crypto import TrustStore
+from passport import peers, records
 from passport.audit import load_chain, verify_audit_chain
+from passport.card import Card, issue_card
 from passport.deployment import Deployment
-from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity
-from passport.principals import TOKEN_ROLES, create_principal
+from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity, revoke_key, rotate_key
+from passport.principals import TOKEN_ROLES, Principal, create_principal
+from passport.qr import decode_image, qr_version, render_png, render_svg
 from passport.storage import database_url_for, make_engine, transaction
 from passport.verification import verify_token, verify_versions
-from schemas.errors import ConfigurationError, InvalidRequest, PassportError
+from schemas import parse_content
+from schemas.errors import ConfigurationError, InvalidRequest, PassportError, UntrustedIssuer
 
 app = typer.Typer(
     name="passport",
@@ -38,6 +43,10 @@ token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+trust_app = typer.Typer(help="Trusted peers: other organisations' keys.", no_args_is_help=True)
+app.add_typer(trust_app, name="trust")
+key_app = typer.Typer(help="This organisation's signing keys.", no_args_is_help=True)
+app.add_typer(key_app, name="key")
 
 HomeOption = Annotated[
     Path, typer.Option("--home", envvar="PASSPORT_HOME", help="Where the identity, keys and database live.")
@@ -133,18 +142,22 @@ def verify(
     ] = None,
     audience: Annotated[str | None, typer.Option("--audience", help="For a view: who it must be for.")] = None,
     home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
 ) -> None:
-    """Verify a version, a view or a history, offline; print what was verified as JSON; exit 1 if it fails."""
+    """Verify a card, a version, a view or a history, offline; print what was verified as JSON; exit 1 if it fails."""
     text = sys.stdin.read() if source == "-" else _read(Path(source))
-    trust = _offline_trust(home.resolve(), jwks or [], issuer or [])
-    own = _own_org(home.resolve())
+    resolved = home.resolve()
+    trust = _offline_trust(resolved, database_url, jwks or [], issuer or [])
     now = int(time.time())
     payload = _submission(text)
     if isinstance(payload, list):
-        result = verify_versions(payload, trust=trust, now=now)
+        typer.echo(verify_versions(payload, trust=trust, now=now).to_public().model_dump_json(indent=2))
+    elif payload.startswith("cp:/") or ("~" not in payload and payload.count(".") == 2):
+        typer.echo(json.dumps(_card_json(Card.from_scan(payload, trust=trust, now=now)), indent=2))
     else:
+        own = _own_org(resolved)
         result = verify_token(payload, trust=trust, audience=audience or own or "", now=now)
-    typer.echo(result.to_public().model_dump_json(indent=2))
+        typer.echo(result.to_public().model_dump_json(indent=2))
 
 
 @audit_app.command("verify")
@@ -158,11 +171,170 @@ def audit_verify(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption =
 
 
 @app.command()
+def card(
+    pid: Annotated[str, typer.Argument(help="The passport id.")],
+    png: Annotated[Path | None, typer.Option("--png", help="Write the card as a PNG image here.")] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", help="Write the card as an SVG image here.")] = None,
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Render the passport card (a signed QR code) of a passport held here."""
+    if png is None and svg is None:
+        raise InvalidRequest("say where to write the card: --png FILE and/or --svg FILE")
+    deployment = _deployment(home, database_url)
+    identity = deployment.identity
+    operator = Principal(id="cli", org=identity.org_id, role="admin", name="command line")
+    with transaction(deployment.engine) as session:
+        stored = records.get_current(session, principal=operator, pid=pid, action="card_render")
+        jws = issue_card(
+            key=identity.keyring.active,
+            issuer=identity.org_id,
+            pid=stored.pid,
+            ver=stored.ver,
+            digest=stored.digest,
+            content=parse_content(stored.content),
+            now=int(time.time()),
+        )
+    if png is not None:
+        _write(png, render_png(jws))
+    if svg is not None:
+        _write(svg, render_svg(jws).encode("utf-8"))
+    typer.echo(f"card for version {stored.ver}: {len(jws)} characters, QR version {qr_version(jws)}")
+
+
+@app.command()
+def scan(
+    image: Annotated[Path, typer.Argument(help="A photo or scan of a passport card.")],
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Decode a card from an image and verify it offline with the keys held here; print it as JSON."""
+    deployment = _deployment(home, database_url)
+    try:
+        data = image.read_bytes()
+    except OSError as exc:
+        raise InvalidRequest(f"cannot read {image.name}") from exc
+    found = Card.from_scan(decode_image(data), trust=deployment.trust_store(), now=int(time.time()))
+    typer.echo(json.dumps(_card_json(found), indent=2))
+
+
+@trust_app.command("add")
+def trust_add(
+    url: Annotated[str, typer.Argument(help="The peer's base URL, e.g. http://127.0.0.1:8001")],
+    expect_thumbprint: Annotated[
+        list[str] | None,
+        typer.Option("--expect-thumbprint", help="Pin without asking: a key thumbprint checked with the peer."),
+    ] = None,
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Fetch a peer's issuer metadata and keys, show their thumbprints, and pin them."""
+    deployment = _deployment(home, database_url)
+    with httpx.Client() as client:
+        peer = peers.fetch_peer(url, client=client)
+    typer.echo(f"{peer.name} ({peer.org_id}) at {peer.base_url}")
+    for thumbprint in peer.thumbprints:
+        typer.echo(f"  key {thumbprint}")
+    if expect_thumbprint:
+        peers.pin(peer, expect_thumbprint)
+    elif not sys.stdin.isatty() or not typer.confirm("Do these thumbprints match what the peer told you?"):
+        raise UntrustedIssuer("not trusted: check the thumbprints with the peer, or pass --expect-thumbprint")
+    with transaction(deployment.engine) as session:
+        peers.save_peer(session, peer, identity=deployment.identity)
+    typer.echo(f"trusted {peer.org_id}")
+
+
+@trust_app.command("list")
+def trust_list(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
+    """The trusted peers and their key thumbprints."""
+    deployment = _deployment(home, database_url)
+    with Session(deployment.engine) as session:
+        found = peers.list_peers(session)
+    for peer in found:
+        revoked = peer.revoked
+        keys = ", ".join(f"{k}{' (revoked)' if k in revoked else ''}" for k in peer.thumbprints)
+        typer.echo(f"{peer.org_id}\t{peer.name}\t{peer.base_url}\t{keys}")
+
+
+@trust_app.command("export")
+def trust_export(
+    file: Annotated[Path, typer.Argument(help="Where to write the trust list.")],
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Write the trusted peers, and this organisation, to a file for a desk with no network."""
+    deployment = _deployment(home, database_url)
+    with Session(deployment.engine) as session:
+        document = peers.export_trust_list(peers.list_peers(session), own=peers.own_peer(deployment.identity))
+    _write(file, json.dumps(document, indent=2).encode("utf-8"))
+    typer.echo(f"wrote {len(document['peers'])} organisations to {file.name}")
+
+
+@trust_app.command("import")
+def trust_import(
+    file: Annotated[Path, typer.Argument(help="A trust list written by 'passport trust export'.")],
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Trust every organisation in an exported trust list (this organisation's own entry is skipped)."""
+    deployment = _deployment(home, database_url)
+    try:
+        found = peers.parse_trust_list(json.loads(_read(file)))
+    except ValueError as exc:
+        raise InvalidRequest(f"{file.name} is not JSON") from exc
+    own = deployment.identity.org_id
+    with transaction(deployment.engine) as session:
+        for peer in found:
+            if peer.org_id != own:
+                peers.save_peer(session, peer, identity=deployment.identity)
+    typer.echo(f"trusted {sum(p.org_id != own for p in found)} organisations from {file.name}")
+
+
+@key_app.command("rotate")
+def key_rotate(home: HomeOption = DEFAULT_HOME) -> None:
+    """Make a new active signing key; the old one stays published so what it signed still verifies."""
+    identity = rotate_key(load_identity(home.resolve()), now=int(time.time()))
+    typer.echo(f"active key is now {identity.keyring.active.kid}")
+
+
+@key_app.command("revoke")
+def key_revoke(
+    kid: Annotated[str, typer.Argument(help="The key's thumbprint.")], home: HomeOption = DEFAULT_HOME
+) -> None:
+    """Revoke a retired key from now: anything it signs from now on fails verification."""
+    revoke_key(load_identity(home.resolve()), kid, now=int(time.time()))
+    typer.echo(f"revoked {kid}")
+
+
+@app.command()
 def openapi() -> None:
     """Print the OpenAPI document."""
     from api.app import build_app
 
     typer.echo(json.dumps(build_app().openapi(), indent=2, sort_keys=True))
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InvalidRequest(f"cannot write {path.name}") from exc
+
+
+def _card_json(found: Card) -> dict[str, Any]:
+    return {
+        "kind": "card",
+        "issuer": found.issuer,
+        "pid": found.pid,
+        "ver": found.ver,
+        "digest": found.digest,
+        "issued_at": found.issued_at,
+        "expires_at": found.expires_at,
+        "name": found.name,
+        "noms": found.noms,
+        "date_of_birth": found.date_of_birth,
+        "alerts": [{"code": a.code, "text": a.text} for a in found.alerts],
+    }
 
 
 def _read(path: Path) -> str:
@@ -189,13 +361,15 @@ def _submission(text: str) -> str | list[str]:
     raise InvalidRequest('the JSON has no "sd_jwt", "history" or "sd_jwts"')
 
 
-def _offline_trust(home: Path, jwks_files: list[Path], issuers: list[str]) -> TrustStore:
+def _offline_trust(home: Path, database_url: str | None, jwks_files: list[Path], issuers: list[str]) -> TrustStore:
+    """The home's own keys and trusted peers (if it has an identity), and any --jwks given."""
     if len(jwks_files) != len(issuers):
         raise InvalidRequest("give one --issuer for each --jwks")
     trust = TrustStore()
     if (home / "issuer.json").exists():
-        identity = load_identity(home)
-        trust = identity.keyring.trust_store(identity.org_id)
+        deployment = _deployment(home, database_url)
+        trust = deployment.trust_store()
+        deployment.engine.dispose()
     for path, org in zip(jwks_files, issuers, strict=True):
         try:
             document = json.loads(_read(path))

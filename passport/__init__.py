@@ -6,6 +6,7 @@ values (keys, trust store, session, the acting principal).
 
 from passport.access import PERMISSIONS, require, require_on
 from passport.audit import Actor, AuditCheck, verify_audit_chain
+from passport.card import CARD_TYP, Alert, Card, card_alerts, issue_card
 from passport.chain import History, KnownHead, verify_history
 from passport.deployment import Deployment
 from passport.identity import (
@@ -17,7 +18,10 @@ from passport.identity import (
     revoke_key,
     rotate_key,
 )
-from passport.principals import Principal, authenticate, create_principal
+from passport.peer_auth import make_client_assertion, verify_client_assertion
+from passport.peers import Peer, fetch_peer
+from passport.principals import Principal, authenticate, create_person_principal, create_principal
+from passport.qr import decode_image, jws_from_scan, qr_text, qr_version, render_png, render_svg
 from passport.records import (
     StoredVersion,
     amend_passport,
@@ -27,45 +31,71 @@ from passport.records import (
     hand_over,
     list_versions,
 )
+from passport.sharing import serve_view
 from passport.storage import make_engine, transaction
+from passport.transfer import ImportResult, import_history, pull_history
 from passport.verification import Verification, verify_token, verify_versions
 from passport.versions import VCT, Custody, Handover, Version, issue_version
+from passport.views import Override, View, make_view
 
 __all__ = [
+    "CARD_TYP",
     "PERMISSIONS",
     "VCT",
     "Actor",
+    "Alert",
     "AuditCheck",
+    "Card",
     "Custody",
     "Deployment",
     "Handover",
     "History",
     "Identity",
+    "ImportResult",
     "IssuerInfo",
     "KeyRing",
     "KnownHead",
+    "Override",
+    "Peer",
     "Principal",
     "StoredVersion",
     "Verification",
     "Version",
+    "View",
     "amend_passport",
     "authenticate",
+    "card_alerts",
     "create_passport",
+    "create_person_principal",
     "create_principal",
+    "decode_image",
+    "fetch_peer",
     "get_current",
     "get_version",
     "hand_over",
+    "import_history",
     "init_identity",
+    "issue_card",
     "issue_version",
+    "jws_from_scan",
     "list_versions",
     "load_identity",
+    "make_client_assertion",
     "make_engine",
+    "make_view",
+    "pull_history",
+    "qr_text",
+    "qr_version",
+    "render_png",
+    "render_svg",
     "require",
     "require_on",
     "revoke_key",
     "rotate_key",
+    "serve_view",
     "transaction",
     "verify_audit_chain",
+    "verify_client_assertion",
     "verify_history",
     "verify_token",
     "verify_versions",

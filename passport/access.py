@@ -17,13 +17,16 @@ Action = Literal["create", "read", "amend", "handover", "view", "override", "aud
 
 # role -> actions on the passports its own organisation holds (README "Who may do what"). An authority
 # belongs to another organisation: it may pull views, for its own audience, of passports that name it
-# (see passport.sharing). A person never uses the API: they have their own pages.
+# (see passport.sharing). A peer is another organisation's deployment calling with a client assertion: an
+# authority for its kind's audience, which may also pull the whole history of a passport handed over to it
+# (passport.records.list_versions). A person never uses the API: they have their own pages.
 PERMISSIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset({"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"}),
     "care_staff": frozenset({"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"}),
     "reception": frozenset({"read", "import", "verify"}),
     "auditor": frozenset({"audit", "verify"}),
     "authority": frozenset({"view", "verify"}),
+    "peer": frozenset({"view", "verify"}),
     "person": frozenset(),
 }
 

@@ -7,8 +7,10 @@ from pathlib import Path
 from threading import Lock
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from crypto import TrustStore
+from passport import peers
 from passport.identity import KEYRING_FILE, Identity, load_identity
 from passport.storage import make_engine
 
@@ -39,9 +41,9 @@ class Deployment:
         return self._identity
 
     def trust_store(self) -> TrustStore:
-        """The keys this deployment trusts: its own."""
-        identity = self.identity
-        return identity.keyring.trust_store(identity.org_id)
+        """The keys this deployment trusts: its own and its peers'."""
+        with Session(self.engine) as session:
+            return peers.trust_store(session, self.identity)
 
     @staticmethod
     def _keyring_stamp(home: Path) -> float:

@@ -37,6 +37,14 @@ class Principal:
     person_pid: str | None = None
 
 
+_AUDIENCE_BY_PREFIX = {"prison": "prison", "la": "local_authority", "health": "health", "probation": "probation"}
+
+
+def audience_of(org: str) -> str:
+    """The audience an organisation's views are for, from the kind its id names (``la:`` -> local_authority)."""
+    return _AUDIENCE_BY_PREFIX[org.split(":", 1)[0]]
+
+
 def token_hash(token: str) -> str:
     """The stored form of a bearer token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

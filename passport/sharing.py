@@ -64,7 +64,7 @@ def serve_view(
     """The consent-scoped view of the current version for ``audience``, bound to its recipient."""
     chosen = _audience(audience)
     row = session.get(PassportRow, pid)
-    if principal.role == "authority":
+    if principal.role in ("authority", "peer"):
         require(principal, "view")
         if row is None or recipient not in (None, principal.org):
             raise NotFound("no passport with that id")

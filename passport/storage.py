@@ -80,6 +80,30 @@ class PrincipalRow(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class TrustedPeerRow(SQLModel, table=True):
+    """Another organisation this deployment trusts: its metadata and pinned keys as one JSON document."""
+
+    __tablename__ = "trusted_peer"
+
+    org_id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(default="", max_length=300)
+    kind: str = Field(default="", max_length=40)
+    base_url: str = Field(default="", max_length=300)
+    document: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    added_at: datetime
+    updated_at: datetime | None = None
+
+
+class SeenAssertionRow(SQLModel, table=True):
+    """A peer's client assertion ``jti`` already used, kept until it expires (RFC 7523 s.3 replay check)."""
+
+    __tablename__ = "seen_assertion"
+
+    jti: str = Field(primary_key=True, max_length=200)
+    issuer: str = Field(max_length=40)
+    expires_at: datetime
+
+
 class OverrideRow(SQLModel, table=True):
     """A safety-critical disclosure beyond consent, to one recipient, with its lawful basis and reason."""
 

@@ -77,17 +77,68 @@ class HandoverIn(_Body):
         return data
 
 
-class VerifyIn(_Body):
-    """Something to verify: exactly one of a version or view (``sd_jwt``) or a whole ``history``."""
+# What a keyboard-wedge scanner types from a card (``cp:/`` and digits), or the bare compact JWS.
+CardText = Annotated[str, StringConstraints(max_length=4096)]
 
+
+class VerifyIn(_Body):
+    """Something to verify: exactly one of a ``card``, a version or view (``sd_jwt``), or a whole ``history``."""
+
+    card: CardText | None = None
     sd_jwt: TokenText | None = None
     history: list[TokenText] | None = Field(default=None, max_length=10_000)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> VerifyIn:
-        if (self.sd_jwt is None) == (self.history is None):
-            raise ValueError("give exactly one of sd_jwt or history")
+        if sum(v is not None for v in (self.card, self.sd_jwt, self.history)) != 1:
+            raise ValueError("give exactly one of card, sd_jwt or history")
         return self
+
+
+class ImportIn(_Body):
+    """Import from a ``card`` (the rest is pulled from its issuer), a supplied ``history``, or both (offline)."""
+
+    card: CardText | None = None
+    history: list[TokenText] | None = Field(default=None, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _card_or_history(self) -> ImportIn:
+        if self.card is None and self.history is None:
+            raise ValueError("give a card, a history, or both")
+        return self
+
+
+class AlertOut(_Body):
+    """One thing a reception officer must know at once."""
+
+    code: str
+    text: str
+
+
+class CardOut(_Body):
+    """A verified card: who issued it when, whose it is, its alerts, and the version it summarises."""
+
+    kind: Literal["card"] = "card"
+    issuer: str
+    pid: str
+    ver: int
+    digest: str = Field(description="the version digest (vd) the card summarises")
+    issued_at: datetime
+    expires_at: datetime
+    name: str
+    noms: str | None
+    date_of_birth: str
+    alerts: list[AlertOut]
+
+
+class ImportOut(_Body):
+    """What an import did."""
+
+    pid: str
+    ver: int
+    digest: str
+    issuers: list[str]
+    new_versions: int = Field(description="0 when everything was already held here: importing again changes nothing")
 
 
 class DisclosedOut(_Body):

@@ -20,7 +20,8 @@ every other package (crypto, passport, api, cli) may import it::
     │   ├── DisclosureInvalid          disclosure_invalid   a disclosure that is malformed or was not signed
     │   ├── KeyBindingInvalid          key_binding_invalid  a view's Key Binding JWT does not hold
     │   ├── TokenExpired               token_expired
-    │   └── KeyRevoked                 key_revoked          signed after the key's revocation time
+    │   ├── KeyRevoked                 key_revoked          signed after the key's revocation time
+    │   └── CardMismatch               card_mismatch        the record pulled is not the version the card names
     ├── UntrustedIssuer                untrusted_issuer     the issuer is not in the trust store
     ├── ChainError                     chain_invalid
     │   ├── ChainBroken                chain_broken         ``prev`` does not name the previous version
@@ -148,6 +149,13 @@ class KeyRevoked(TokenError):
 
     code = "key_revoked"
     title = "Key revoked"
+
+
+class CardMismatch(TokenError):
+    """The record pulled from the issuer is not the version the card summarises (its ``vd``)."""
+
+    code = "card_mismatch"
+    title = "Card does not match the record"
 
 
 class UntrustedIssuer(PassportError):

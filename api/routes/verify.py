@@ -7,12 +7,14 @@ import time
 from fastapi import APIRouter
 
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
+from api.routes.cards import card_out
 from passport import audit
 from passport.access import require
+from passport.card import Card
 from passport.records import actor_of
 from passport.storage import transaction
 from passport.verification import verify_token, verify_versions
-from schemas.api import VerifiedOut, VerifyIn
+from schemas.api import CardOut, VerifiedOut, VerifyIn
 from schemas.errors import PassportError
 
 router = APIRouter(prefix="/v1", tags=["verify"])
@@ -24,11 +26,18 @@ router = APIRouter(prefix="/v1", tags=["verify"])
     summary="Verify a version, a view or a history",
     responses={422: {"description": "it does not verify: the problem's code says why"}},
 )
-def verify(body: VerifyIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> VerifiedOut:
+def verify(
+    body: VerifyIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep
+) -> VerifiedOut | CardOut:
     """What was verified and who signed it, or a typed failure (``signature_invalid``, ``chain_broken``...)."""
     require(principal, "verify")
     trust, now, actor = deployment.trust_store(), int(time.time()), actor_of(principal, source)
     try:
+        if body.card is not None:
+            card = Card.from_scan(body.card, trust=trust, now=now)
+            with transaction(deployment.engine) as session:
+                audit.record(session, actor=actor, action="verify_card", pid=card.pid, ver=card.ver)
+            return card_out(card)
         if body.history is not None:
             result = verify_versions(body.history, trust=trust, now=now)
         else:

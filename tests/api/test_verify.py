@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -154,5 +154,18 @@ def test_an_oversize_body_is_refused(live_server: LiveServer) -> None:
     """A body over the server's cap: 413 before it is read."""
     client = live_server.client(live_server.token("reception"))
     response = client.post("/v1/verify", content=b"x" * (5 * 1024 * 1024), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["code"] == "invalid_request"
+
+
+def test_an_oversize_chunked_body_is_refused(live_server: LiveServer) -> None:
+    """A body sent in chunks, with no Content-Length, is counted as it arrives and refused past the cap."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(6):
+            yield b" " * (1024 * 1024)
+
+    client = live_server.client(live_server.token("reception"))
+    response = client.post("/v1/verify", content=chunks(), headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["code"] == "invalid_request"

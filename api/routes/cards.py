@@ -1,0 +1,144 @@
+"""The QR passport card: render it, read it from a scan or a photo, and import the record it names."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+import httpx
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi.responses import PlainTextResponse
+
+from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
+from api.routes.passports import Pid, refusals_audited
+from passport import audit, peers, records
+from passport.access import require
+from passport.card import Card, issue_card
+from passport.qr import MAX_IMAGE_BYTES, decode_image, render_png, render_svg
+from passport.records import actor_of
+from passport.storage import transaction
+from passport.transfer import ImportResult, import_history, pull_history
+from schemas import parse_content
+from schemas.api import AlertOut, CardOut, ImportIn, ImportOut
+from schemas.errors import PassportError, TokenTooLarge
+
+router = APIRouter(tags=["cards"])
+
+
+def card_out(card: Card) -> CardOut:
+    """The API form of a verified card."""
+    return CardOut(
+        issuer=card.issuer,
+        pid=card.pid,
+        ver=card.ver,
+        digest=card.digest,
+        issued_at=datetime.fromtimestamp(card.issued_at, UTC),
+        expires_at=datetime.fromtimestamp(card.expires_at, UTC),
+        name=card.name,
+        noms=card.noms,
+        date_of_birth=card.date_of_birth,
+        alerts=[AlertOut(code=a.code, text=a.text) for a in card.alerts],
+    )
+
+
+@router.get(
+    "/v1/passports/{pid}/card",
+    operation_id="get_card",
+    summary="The passport card: a signed QR code of what reception must know",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}, "image/png": {}, "image/svg+xml": {}}}},
+)
+def get_card(
+    pid: Pid,
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+    format: Annotated[Literal["jws", "png", "svg"], Query(description="jws (text), png or svg")] = "png",
+) -> Response:
+    """A card for the current version, signed now, with the alerts the ``reception_card`` consent permits."""
+    identity = deployment.identity
+    with refusals_audited(deployment, principal, source, "card_render", pid), transaction(deployment.engine) as s:
+        stored = records.get_current(s, principal=principal, pid=pid, source=source, action="card_render")
+        jws = issue_card(
+            key=identity.keyring.active,
+            issuer=identity.org_id,
+            pid=stored.pid,
+            ver=stored.ver,
+            digest=stored.digest,
+            content=parse_content(stored.content),
+            now=int(time.time()),
+        )
+    if format == "jws":
+        return PlainTextResponse(jws)
+    if format == "svg":
+        return Response(render_svg(jws), media_type="image/svg+xml")
+    return Response(render_png(jws), media_type="image/png")
+
+
+@router.post(
+    "/v1/scan",
+    operation_id="scan_card",
+    summary="Read a card from a photo or scan, and verify it offline",
+    responses={422: {"description": "no readable card in the image, or it does not verify"}},
+)
+def scan_card(
+    image: Annotated[UploadFile, File(description="a photo or scan of the card (PNG, JPEG, WebP, GIF, BMP)")],
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+) -> CardOut:
+    """Decode the QR code with zxing-cpp and verify the card with the keys held here (no network)."""
+    require(principal, "verify")
+    actor = actor_of(principal, source)
+    try:
+        data = image.file.read(MAX_IMAGE_BYTES + 1)
+        if len(data) > MAX_IMAGE_BYTES:
+            raise TokenTooLarge("the image is larger than allowed")
+        card = Card.from_scan(decode_image(data), trust=deployment.trust_store(), now=int(time.time()))
+    except PassportError as exc:
+        audit.record_refusal(deployment.engine, actor=actor, action="scan", code=exc.code)
+        raise
+    with transaction(deployment.engine) as session:
+        audit.record(
+            session, actor=actor, action="scan", pid=card.pid, ver=card.ver, detail=f'{{"issuer": "{card.issuer}"}}'
+        )
+    return card_out(card)
+
+
+@router.post(
+    "/v1/imports",
+    operation_id="import_passport",
+    summary="Import a passport from its card (pulling the record from the issuer) or from a history",
+    responses={200: {"description": "imported, or already held (new_versions = 0)"}},
+)
+def import_passport(
+    body: ImportIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep
+) -> ImportOut:
+    """Verify, pull, check the card's digest, verify the chain and custody, and store it in one transaction."""
+    identity, now = deployment.identity, int(time.time())
+    with refusals_audited(deployment, principal, source, "import", None):
+        require(principal, "import")
+        trust = deployment.trust_store()
+        card = Card.from_scan(body.card, trust=trust, now=now) if body.card is not None else None
+        if card is not None and body.history is None:
+            with transaction(deployment.engine) as s:
+                base_url = peers.base_url_of(s, card.issuer)
+            with httpx.Client() as client:  # no database transaction is held open across the network call
+                history = pull_history(card, base_url=base_url, identity=identity, client=client, now=now)
+        else:
+            history = list(body.history or [])
+        with transaction(deployment.engine) as s:
+            result: ImportResult = import_history(
+                s,
+                identity=identity,
+                principal=principal,
+                history=history,
+                trust=trust,
+                now=now,
+                card=card,
+                source=source,
+            )
+    return ImportOut(
+        pid=result.pid, ver=result.ver, digest=result.digest, issuers=result.issuers, new_versions=result.new_versions
+    )

@@ -1,0 +1,173 @@
+"""Trusted peers: other organisations' issuer metadata and keys, pinned here so their signatures verify offline.
+
+A peer is added by fetching its ``/.well-known/care-passport-issuer`` and JWK Set and pinning the key
+thumbprints a person has checked (or that were given in advance). The list can be exported to a file and
+imported on a machine with no network, such as a reception desk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlmodel import Session, col, select
+
+from crypto import PublicKey, TrustedKey, TrustStore, keys_from_jwks
+from passport.identity import ORG_ID_PATTERN, Identity
+from passport.storage import TrustedPeerRow, utcnow
+from schemas.errors import ConfigurationError, InvalidRequest, MalformedToken, NotFound, UntrustedIssuer
+
+METADATA_PATH = "/.well-known/care-passport-issuer"
+MAX_DOCUMENT_BYTES = 256 * 1024
+EXPORT_FORMAT = "care-passport-trust-list/1"
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another organisation: its id, name, kind, base URL, public keys and revoked key times."""
+
+    org_id: str
+    name: str
+    kind: str
+    base_url: str
+    keys: tuple[PublicKey, ...]
+    revoked: dict[str, int]
+
+    @property
+    def thumbprints(self) -> list[str]:
+        """The RFC 7638 thumbprints of its keys: what a person compares before trusting them."""
+        return [key.kid for key in self.keys]
+
+    def trust_store(self) -> TrustStore:
+        """Its keys, as trusted keys of its organisation."""
+        return TrustStore.of(TrustedKey(self.org_id, key, self.revoked.get(key.kid)) for key in self.keys)
+
+    def to_json(self) -> dict[str, Any]:
+        """The form in an exported trust list."""
+        return {
+            "id": self.org_id,
+            "name": self.name,
+            "kind": self.kind,
+            "base_url": self.base_url,
+            "jwks": {"keys": [key.jwk() for key in self.keys]},
+            "revoked_keys": self.revoked,
+        }
+
+    @classmethod
+    def from_json(cls, body: object) -> Peer:
+        """Parse and check one peer of a trust list or of fetched metadata plus JWKS."""
+        if not isinstance(body, dict):
+            raise MalformedToken("a peer entry is not an object")
+        org_id, name, kind, base_url = (body.get(k) for k in ("id", "name", "kind", "base_url"))
+        if not isinstance(org_id, str) or not ORG_ID_PATTERN.fullmatch(org_id):
+            raise MalformedToken("a peer has no valid organisation id")
+        if not all(isinstance(v, str) and 0 < len(v) <= 300 for v in (name, kind, base_url)):
+            raise MalformedToken("a peer needs a name, kind and base URL")
+        revoked = body.get("revoked_keys") or {}
+        if not isinstance(revoked, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in revoked.items()
+        ):
+            raise MalformedToken("a peer's revoked keys are not kid -> time")
+        keys = tuple(keys_from_jwks(body.get("jwks")))
+        if not keys:
+            raise MalformedToken("a peer publishes no keys")
+        return cls(org_id, str(name), str(kind), str(base_url).rstrip("/"), keys, dict(revoked))
+
+
+def fetch_peer(url: str, *, client: httpx.Client) -> Peer:
+    """Fetch a peer's issuer metadata and JWK Set from its base URL."""
+    base = url.rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise InvalidRequest("the peer's address must be an http(s) URL")
+    metadata = _get_json(client, base + METADATA_PATH)
+    jwks_uri = metadata.get("jwks_uri") if isinstance(metadata, dict) else None
+    if not isinstance(jwks_uri, str) or not jwks_uri.startswith(("http://", "https://")):
+        raise MalformedToken("the peer's metadata names no JWK Set")
+    return Peer.from_json({**metadata, "jwks": _get_json(client, jwks_uri)})
+
+
+def _get_json(client: httpx.Client, url: str) -> Any:
+    try:
+        response = client.get(url, timeout=10, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        raise ConfigurationError("the peer cannot be reached") from exc
+    if response.status_code != 200 or len(response.content) > MAX_DOCUMENT_BYTES:
+        raise ConfigurationError(f"the peer answered {response.status_code} for its issuer documents")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise MalformedToken("the peer's issuer documents are not JSON") from exc
+
+
+def pin(peer: Peer, expected: Iterable[str]) -> None:
+    """Refuse a peer unless every thumbprint a person expects is one of its keys."""
+    missing = [t for t in expected if t not in peer.thumbprints]
+    if missing:
+        raise UntrustedIssuer("the peer's keys do not match the expected thumbprint")
+
+
+def save_peer(session: Session, peer: Peer, *, identity: Identity) -> None:
+    """Trust a peer (or update its keys and revocations); never this organisation itself."""
+    if peer.org_id == identity.org_id:
+        raise InvalidRequest("an organisation does not add itself as a peer")
+    row = session.get(TrustedPeerRow, peer.org_id) or TrustedPeerRow(org_id=peer.org_id, added_at=utcnow())
+    row.name, row.kind, row.base_url = peer.name, peer.kind, peer.base_url
+    row.document = json.dumps(peer.to_json())
+    row.updated_at = utcnow()
+    session.add(row)
+
+
+def list_peers(session: Session) -> list[Peer]:
+    """Every trusted peer, by organisation id."""
+    rows = session.exec(select(TrustedPeerRow).order_by(col(TrustedPeerRow.org_id)))
+    return [Peer.from_json(json.loads(row.document)) for row in rows]
+
+
+def get_peer(session: Session, org_id: str) -> Peer:
+    """One trusted peer."""
+    row = session.get(TrustedPeerRow, org_id)
+    if row is None:
+        raise UntrustedIssuer("that organisation is not a trusted peer here")
+    return Peer.from_json(json.loads(row.document))
+
+
+def export_trust_list(peers: Iterable[Peer], *, own: Peer | None = None) -> dict[str, Any]:
+    """A trust list for a file: the peers, and this organisation too so that a desk trusts its own cards."""
+    entries = [p.to_json() for p in peers] + ([own.to_json()] if own else [])
+    return {"format": EXPORT_FORMAT, "peers": entries}
+
+
+def parse_trust_list(document: object) -> list[Peer]:
+    """Read an exported trust list."""
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise MalformedToken(f"not a trust list ({EXPORT_FORMAT})")
+    peers = document.get("peers")
+    if not isinstance(peers, list):
+        raise MalformedToken("the trust list has no peers")
+    return [Peer.from_json(entry) for entry in peers]
+
+
+def own_peer(identity: Identity) -> Peer:
+    """This organisation as a peer entry (for exports)."""
+    info = identity.info
+    ring = identity.keyring
+    return Peer(info.org_id, info.name, info.kind, info.base_url, tuple(ring.public_keys), ring.revocations())
+
+
+def trust_store(session: Session, identity: Identity) -> TrustStore:
+    """What this deployment trusts: its own keys and every peer's."""
+    store = identity.keyring.trust_store(identity.org_id)
+    for peer in list_peers(session):
+        store = store.merged(peer.trust_store())
+    return store
+
+
+def base_url_of(session: Session, org_id: str) -> str:
+    """Where a trusted peer's API is."""
+    row = session.get(TrustedPeerRow, org_id)
+    if row is None:
+        raise NotFound("that organisation is not a trusted peer here")
+    return row.base_url

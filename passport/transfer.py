@@ -1,0 +1,160 @@
+"""Import on transfer or release: verify what the person carries, pull the record from its issuer, store it.
+
+From a card (:func:`pull_for_card`, then :func:`import_history`):
+
+1. the card verifies offline against the trust store (its issuer, signature, expiry);
+2. the receiver calls the issuer's API with a client assertion signed by its own key and pulls the whole
+   history (served only to the organisation a handover names as next custodian);
+3. the current version's issuer-signed JWT must hash to the card's ``vd``;
+4. the whole chain verifies (signatures, links, custody, no fork or rollback against what is held here), and the
+   newest version hands custody to this organisation;
+5. it is stored in one transaction; importing the same thing again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+from sqlmodel import Session, col, select
+
+from crypto import SdJwt, TrustStore, b64url_decode, parse_json
+from passport import audit
+from passport.access import require
+from passport.card import Card
+from passport.chain import KnownHead, verify_history
+from passport.identity import Identity
+from passport.peer_auth import make_client_assertion
+from passport.principals import Principal
+from passport.records import actor_of, store_version
+from passport.storage import PassportRow, VersionRow, utcnow
+from passport.versions import Version
+from schemas.errors import (
+    CardMismatch,
+    ConfigurationError,
+    CustodyViolation,
+    InvalidRequest,
+    MalformedToken,
+    NotFound,
+    PassportError,
+)
+
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the passport, its newest version and issuers, and how many versions were new here."""
+
+    pid: str
+    ver: int
+    digest: str
+    issuers: list[str]
+    new_versions: int
+
+
+def pull_history(card: Card, *, base_url: str, identity: Identity, client: httpx.Client, now: int) -> list[str]:
+    """Step 2: the whole history from the card's issuer at ``base_url``, asked for with a client assertion."""
+    if card.issuer == identity.org_id:
+        raise InvalidRequest("this card was issued here; there is nothing to import")
+    base = base_url.rstrip("/")
+    assertion = make_client_assertion(
+        key=identity.keyring.active, issuer=identity.org_id, audience=card.issuer, now=now
+    )
+    try:
+        response = client.get(
+            f"{base}/v1/passports/{card.pid}/versions",
+            headers={"Authorization": f"Bearer {assertion}"},
+            timeout=30,
+            follow_redirects=False,
+        )
+    except httpx.HTTPError as exc:
+        raise ConfigurationError("the issuer cannot be reached; the card still verifies offline") from exc
+    if response.status_code == 404:
+        raise NotFound("the issuer does not hand this passport to this organisation")
+    if response.status_code != 200 or len(response.content) > MAX_RESPONSE_BYTES:
+        raise ConfigurationError(f"the issuer answered {response.status_code}")
+    try:
+        history = response.json()["sd_jwts"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise MalformedToken("the issuer's answer is not a passport history") from exc
+    if not isinstance(history, list) or not all(isinstance(t, str) for t in history):
+        raise MalformedToken("the issuer's answer is not a passport history")
+    return history
+
+
+def import_history(
+    session: Session,
+    *,
+    identity: Identity,
+    principal: Principal,
+    history: Sequence[str],
+    trust: TrustStore,
+    now: int,
+    card: Card | None = None,
+    source: str | None = None,
+) -> ImportResult:
+    """Steps 3-5: check against the card, verify the chain and custody, store what is new, in this transaction."""
+    require(principal, "import")
+    row = session.get(PassportRow, _pid_of(card, history))
+    known = _known_head(session, row)
+    verified = verify_history(list(history), trust=trust, now=now, known=known)
+    current = verified.current
+    if card is not None and (card.pid != current.pid or card.digest != current.digest):
+        raise CardMismatch("the record the issuer sent is not the version this card summarises")
+    if card is not None and card.issuer != current.issuer:
+        raise CustodyViolation("the card was not issued by the organisation that had custody of the passport")
+    if current.custody.next != identity.org_id:
+        raise CustodyViolation("this history does not hand the passport to this organisation")
+    # verify_history compared the newest version held here with the one offered; the digests chain every
+    # version before it, so the versions held here are exactly the offered ones up to that number.
+    new: list[Version] = [v for v in verified.versions if known is None or v.ver > known.ver]
+    if row is None:
+        row = PassportRow(
+            pid=current.pid,
+            holder_org=identity.org_id,
+            current_ver=current.ver,
+            custodian=identity.org_id,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        session.add(row)
+        session.flush()
+    elif new:
+        row.current_ver, row.custodian, row.updated_at = current.ver, identity.org_id, utcnow()
+        session.add(row)
+    for version in new:
+        store_version(session, version)
+    detail = {"issuers": verified.issuers, "new_versions": len(new), "from": "card" if card else "history"}
+    audit.record(
+        session,
+        actor=actor_of(principal, source),
+        action="import",
+        pid=current.pid,
+        ver=current.ver,
+        detail=json.dumps(detail),
+    )
+    return ImportResult(current.pid, current.ver, current.digest, verified.issuers, len(new))
+
+
+def _pid_of(card: Card | None, history: Sequence[str]) -> str:
+    if card is not None:
+        return card.pid
+    if not history:
+        raise InvalidRequest("the history is empty")
+    try:
+        payload = parse_json(b64url_decode(SdJwt.parse(history[-1]).issuer_jwt.split(".")[1]))
+        return str(payload["pid"])
+    except (PassportError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise MalformedToken("the newest version of the history is not readable") from exc
+
+
+def _known_head(session: Session, row: PassportRow | None) -> KnownHead | None:
+    if row is None:
+        return None
+    newest = session.exec(
+        select(VersionRow).where(VersionRow.pid == row.pid).order_by(col(VersionRow.ver).desc())
+    ).first()
+    return KnownHead(newest.ver, newest.digest) if newest else None
