@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 # What the other targets need first; `SETUP=` uses $(VENV) as it is (the tests' clean clones do).
 SETUP ?= $(STAMP)
 
-.PHONY: run test lint typecheck unit postgres openapi bench clean
+.PHONY: run test lint typecheck unit postgres chromium openapi bench clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ postgres:
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 		echo "error: PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1
 
+# The browser tests drive Debian's chromium package (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 lint: $(SETUP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,7 +44,7 @@ lint: $(SETUP)
 typecheck: $(SETUP)
 	$(BIN)/mypy
 
-unit: $(SETUP) postgres
+unit: $(SETUP) postgres chromium
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck unit

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 
-from api import problems
+from api import metrics, problems
 from api.limits import BodyLimit
+from api.pages import me, reception, signin, staff
+from api.pages.session import SignInLimiter
 from api.routes import cards, health, passports, sharing, verify, wellknown
 from api.settings import Settings
 from passport.deployment import Deployment
 from passport.qr import MAX_IMAGE_BYTES
 
 API_TITLE = "Care Passport"
+STATIC = Path(__file__).parent / "static"
 API_VERSION = "1.0.0"
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -33,8 +38,12 @@ def build_app() -> FastAPI:
         redoc_url=None,
     )
     problems.install(app)
-    for module in (passports, sharing, cards, verify, wellknown, health):
+    app.state.sign_in_limiter = SignInLimiter()
+    for module in (passports, sharing, cards, verify, wellknown, health, metrics):
         app.include_router(module.router)
+    for page in (signin, reception, staff, me):
+        app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 
@@ -44,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.deployment = Deployment.open(home=settings.home, database_url=settings.database_url)
     # A photo of a card may be larger than any JSON body; the multipart framing around it adds a little.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, image_limit=MAX_IMAGE_BYTES + 64 * 1024)
+    app.add_middleware(metrics.RequestMetrics)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

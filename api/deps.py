@@ -14,7 +14,7 @@ from passport import peers
 from passport.deployment import Deployment
 from passport.peer_auth import looks_like_assertion, verify_client_assertion
 from passport.principals import Principal, audience_of, authenticate
-from passport.storage import transaction
+from passport.storage import reading, transaction
 from schemas.errors import AccessDenied, NotAuthenticated
 
 _bearer = HTTPBearer(auto_error=False, description="A bearer token from `passport token create`")
@@ -38,10 +38,11 @@ def get_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("a bearer token is required")
     token = credentials.credentials
-    with transaction(deployment.engine) as session:
-        if looks_like_assertion(token):
+    if looks_like_assertion(token):
+        with transaction(deployment.engine) as session:  # it records the assertion's jti
             principal = _peer(session, deployment, token)
-        else:
+    else:
+        with reading(deployment.engine) as session:
             principal = authenticate(session, token)
     if principal.role == "person":
         # A person reads and manages their own passport on their own pages, never through the API.

@@ -7,18 +7,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import problem_response
 from schemas.errors import InvalidRequest
 
+# Where a photo of a card is uploaded: the API's scan and the reception desk's photo form.
+IMAGE_PATHS = frozenset({"/v1/scan", "/reception/photo"})
+
 
 class BodyLimit:
-    """Refuse with 413 any request whose body is over ``limit`` bytes (``image_limit`` on the scan upload)."""
+    """Refuse with 413 any request whose body is over ``limit`` bytes (``image_limit`` on the photo uploads)."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, image_limit: int, image_path: str = "/v1/scan") -> None:
-        self.app, self.limit, self.image_limit, self.image_path = app, limit, image_limit, image_path
+    def __init__(
+        self, app: ASGIApp, *, limit: int, image_limit: int, image_paths: frozenset[str] = IMAGE_PATHS
+    ) -> None:
+        self.app, self.limit, self.image_limit, self.image_paths = app, limit, image_limit, image_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cap = self.image_limit if scope["path"] == self.image_path else self.limit
+        cap = self.image_limit if scope["path"] in self.image_paths else self.limit
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
             await self._refuse(scope, receive, send)

@@ -12,11 +12,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auditing import audit_refusal
+from api.pages.web import SignInNeeded, is_page, render
 from schemas.errors import (
     AccessDenied,
     AlreadyExists,
@@ -81,15 +82,50 @@ def problem_response(error: PassportError, *, status: int | None = None) -> JSON
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+_PAGE_TITLES = {
+    400: "Something in the form is not right",
+    401: "Please sign in",
+    403: "You cannot do that here",
+    404: "Page not found",
+    409: "This passport has moved on",
+    412: "Someone else changed this passport first",
+    422: "Something in the form is not right",
+    503: "The service is not available",
+}
+
+
+def error_page(request: Request, error: PassportError) -> Response:
+    """An error on the pages, as a page in plain words (never a traceback)."""
+    status = status_for(error)
+    detail = error.detail[0].upper() + error.detail[1:] + ("" if error.detail.endswith(".") else ".")
+    if error.errors:
+        detail += " " + "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
+    back = (
+        "/me"
+        if request.url.path.startswith("/me")
+        else "/reception"
+        if request.url.path.startswith("/reception")
+        else "/staff"
+    )
+    title = _PAGE_TITLES.get(status, "Something went wrong")
+    return render(request, "error.html", status_code=status, title=title, detail=detail, back=back)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
     @app.exception_handler(PassportError)
-    async def _passport_error(request: Request, exc: PassportError) -> JSONResponse:
+    async def _passport_error(request: Request, exc: PassportError) -> Response:
+        if is_page(request):
+            return error_page(request, exc)
         return problem_response(exc)
 
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
+        return RedirectResponse(exc.where, status_code=303)
+
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         await run_in_threadpool(
             audit_refusal,
             request,
@@ -103,12 +139,14 @@ def install(app: FastAPI) -> None:
             }
             for err in exc.errors()
         ]
-        return problem_response(InvalidContent("the request body is not valid", errors=errors))
+        invalid = InvalidContent("the request body is not valid", errors=errors)
+        return error_page(request, invalid) if is_page(request) else problem_response(invalid)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return problem_response(NotFound("no such resource"))
+            missing = NotFound("there is no page here")
+            return error_page(request, missing) if is_page(request) else problem_response(missing)
         if exc.status_code == 405:
             return problem_response(InvalidRequest("that method is not allowed here"), status=405)
         return problem_response(InvalidRequest(str(exc.detail)))

@@ -22,14 +22,13 @@ from typer.exceptions import TyperException
 from crypto import TrustStore
 from passport import peers, records
 from passport.audit import load_chain, verify_audit_chain
-from passport.card import Card, issue_card
+from passport.card import Card
 from passport.deployment import Deployment
 from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity, revoke_key, rotate_key
 from passport.principals import TOKEN_ROLES, Principal, create_principal
 from passport.qr import decode_image, qr_version, render_png, render_svg
 from passport.storage import database_url_for, make_engine, transaction
 from passport.verification import verify_token, verify_versions
-from schemas import parse_content
 from schemas.errors import ConfigurationError, InvalidRequest, PassportError, UntrustedIssuer
 
 app = typer.Typer(
@@ -185,21 +184,12 @@ def card(
     identity = deployment.identity
     operator = Principal(id="cli", org=identity.org_id, role="admin", name="command line")
     with transaction(deployment.engine) as session:
-        stored = records.get_current(session, principal=operator, pid=pid, action="card_render")
-        jws = issue_card(
-            key=identity.keyring.active,
-            issuer=identity.org_id,
-            pid=stored.pid,
-            ver=stored.ver,
-            digest=stored.digest,
-            content=parse_content(stored.content),
-            now=int(time.time()),
-        )
+        jws = records.current_card(session, identity=identity, principal=operator, pid=pid, now=int(time.time()))
     if png is not None:
         _write(png, render_png(jws))
     if svg is not None:
         _write(svg, render_svg(jws).encode("utf-8"))
-    typer.echo(f"card for version {stored.ver}: {len(jws)} characters, QR version {qr_version(jws)}")
+    typer.echo(f"card: {len(jws)} characters, QR version {qr_version(jws)}")
 
 
 @app.command()

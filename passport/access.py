@@ -13,7 +13,19 @@ from passport.principals import Principal
 from passport.storage import PassportRow
 from schemas.errors import AccessDenied, NotFound
 
-Action = Literal["create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"]
+Action = Literal[
+    "create",
+    "read",
+    "amend",
+    "handover",
+    "view",
+    "override",
+    "audit",
+    "import",
+    "verify",
+    "sign_in_code",
+    "own_consent",
+]
 
 # role -> actions on the passports its own organisation holds (README "Who may do what"). An authority
 # belongs to another organisation: it may pull views, for its own audience, of passports that name it
@@ -21,13 +33,17 @@ Action = Literal["create", "read", "amend", "handover", "view", "override", "aud
 # authority for its kind's audience, which may also pull the whole history of a passport handed over to it
 # (passport.records.list_versions). A person never uses the API: they have their own pages.
 PERMISSIONS: dict[str, frozenset[Action]] = {
-    "admin": frozenset({"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"}),
-    "care_staff": frozenset({"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify"}),
+    "admin": frozenset(
+        {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
+    ),
+    "care_staff": frozenset(
+        {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
+    ),
     "reception": frozenset({"read", "import", "verify"}),
     "auditor": frozenset({"audit", "verify"}),
     "authority": frozenset({"view", "verify"}),
     "peer": frozenset({"view", "verify"}),
-    "person": frozenset(),
+    "person": frozenset({"own_consent"}),  # and reading their own passport: passport.people
 }
 
 

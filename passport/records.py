@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 
 from crypto import canonical_json
 from passport import audit
-from passport.access import require, require_on
+from passport.access import Action, require, require_on
+from passport.card import issue_card
 from passport.identity import Identity
 from passport.principals import Principal
 from passport.storage import PassportRow, VersionRow, as_utc, utcnow
@@ -129,6 +130,22 @@ def get_current(
     return stored
 
 
+def current_card(
+    session: Session, *, identity: Identity, principal: Principal, pid: str, now: int, source: str | None = None
+) -> str:
+    """The card of the current version, signed now by this organisation; audited as a card render."""
+    stored = get_current(session, principal=principal, pid=pid, source=source, action="card_render")
+    return issue_card(
+        key=identity.keyring.active,
+        issuer=identity.org_id,
+        pid=stored.pid,
+        ver=stored.ver,
+        digest=stored.digest,
+        content=parse_content(stored.content),
+        now=now,
+    )
+
+
 def list_versions(
     session: Session, *, principal: Principal, pid: str, source: str | None = None
 ) -> list[StoredVersion]:
@@ -168,7 +185,7 @@ def amend_passport(
     source: str | None = None,
 ) -> StoredVersion:
     """Issue the next version with new content, if ``expected_ver`` is still current (optimistic concurrency)."""
-    return _next_version(
+    return next_version(
         session,
         identity=identity,
         principal=principal,
@@ -195,7 +212,7 @@ def hand_over(
     """Issue a version that hands custody to another organisation (a transfer or a release)."""
     if handover.to == identity.org_id:
         raise InvalidRequest("a passport cannot be handed over to its own custodian")
-    return _next_version(
+    return next_version(
         session,
         identity=identity,
         principal=principal,
@@ -208,7 +225,7 @@ def hand_over(
     )
 
 
-def _next_version(
+def next_version(
     session: Session,
     *,
     identity: Identity,
@@ -220,8 +237,14 @@ def _next_version(
     source: str | None,
     content: PassportContent | None = None,
     handover: Handover | None = None,
+    permission: Action | None = None,
 ) -> StoredVersion:
-    row = require_on(principal, "handover" if handover else "amend", session.get(PassportRow, pid))
+    """Sign and store the version after the current one (new content, or a handover), if ``expected_ver`` is current.
+
+    Checks the principal may (``permission``, by default amend or handover), that this organisation has custody,
+    and moves the passport's current version with an optimistic lock, so a lost race is ``stale_version``.
+    """
+    row = require_on(principal, permission or ("handover" if handover else "amend"), session.get(PassportRow, pid))
     if expected_ver is not None and expected_ver != row.current_ver:
         raise StaleVersion(f"version {expected_ver} is not current; the current version is {row.current_ver}")
     current = current_version(session, pid, row.current_ver)

@@ -104,6 +104,50 @@ class SeenAssertionRow(SQLModel, table=True):
     expires_at: datetime
 
 
+class SignInCodeRow(SQLModel, table=True):
+    """A one-time code, printed by staff, with which a person signs in to their own pages; stored hashed."""
+
+    __tablename__ = "sign_in_code"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    pid: str = Field(foreign_key="passport.pid", max_length=36)
+    org: str = Field(max_length=40)
+    created_by: str = Field(max_length=36)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in browser: the principal, its CSRF token, and when it was last used (for the idle timeout)."""
+
+    __tablename__ = "web_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    principal_id: str = Field(max_length=36)
+    org: str = Field(max_length=40)
+    role: str = Field(max_length=20)
+    person_pid: str | None = Field(default=None, max_length=36)
+    name: str = Field(default="", max_length=200)
+    csrf: str = Field(max_length=64)
+    created_at: datetime
+    last_seen: datetime
+
+
+class CorrectionRow(SQLModel, table=True):
+    """A person's report that something in their passport is wrong, for care staff to act on."""
+
+    __tablename__ = "correction_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pid: str = Field(foreign_key="passport.pid", index=True, max_length=36)
+    section: str | None = Field(default=None, max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: str | None = Field(default=None, max_length=36)
+
+
 class OverrideRow(SQLModel, table=True):
     """A safety-critical disclosure beyond consent, to one recipient, with its lawful basis and reason."""
 
@@ -150,6 +194,9 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     row_hash: str = Field(default="0" * 64, max_length=64)
+
+
+_READ_ONLY = "care_passport_read_only"
 
 
 def database_url_for(home: Path) -> str:
@@ -215,7 +262,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader (see `reading`) needs no write lock; every other transaction takes it at once.
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @contextmanager
@@ -228,6 +277,18 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except PassportError:
             session.rollback()
             raise
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise translate_db_error(exc) from exc
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A transaction that only reads (on SQLite it takes no write lock, so readers never queue behind writers)."""
+    with Session(engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
             raise translate_db_error(exc) from exc

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from crypto import SD_JWT_TYP, Disclosure, SdJwt, SigningKey, TrustStore, VerifiedSdJwt, issue, verify
+from crypto import SD_JWT_TYP, SdJwt, SigningKey, TrustStore, VerifiedSdJwt, issue, verify
 from schemas import PassportContent, content_to_claims, parse_content
 from schemas.errors import InvalidContent, MalformedToken
 
@@ -134,22 +134,6 @@ class Version:
             content=content,
             handover=handover,
         )
-
-    def section_disclosures(self) -> dict[str, tuple[Disclosure, list[Disclosure]]]:
-        """Each content section's disclosure and, for a list section, its items' disclosures in order."""
-        by_digest = {d.digest: d for d in self.sd_jwt.disclosures}
-        sections: dict[str, tuple[Disclosure, list[Disclosure]]] = {}
-        for disclosure in self.sd_jwt.disclosures:
-            if disclosure.name is None or disclosure.name == HANDOVER_CLAIM:
-                continue
-            items: list[Disclosure] = []
-            if isinstance(disclosure.value, list):
-                for entry in disclosure.value:
-                    found = by_digest.get(entry.get("...", "")) if isinstance(entry, dict) else None
-                    if found is not None:
-                        items.append(found)
-            sections[disclosure.name] = (disclosure, items)
-        return sections
 
 
 def issue_version(

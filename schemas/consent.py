@@ -64,10 +64,10 @@ ListSection = Literal[
 Audience = Literal["prison", "local_authority", "health", "probation", "reception_card"]
 """Who a view is for; ``reception_card`` is the QR card the person carries."""
 
-ConsentMethod = Literal["signed", "verbal", "verbal_with_advocate", "best_interests_decision"]
+ConsentMethod = Literal["signed", "verbal", "verbal_with_advocate", "best_interests_decision", "self_service"]
 """How consent was given. An advocate under the Care Act 2014 s.67 may support the person; a best-interests
 decision is taken for a person who lacks capacity (Mental Capacity Act 2005 s.4; in Scotland the Adults with
-Incapacity (Scotland) Act 2000)."""
+Incapacity (Scotland) Act 2000). ``self_service``: the person set it themselves, signed in to their own pages."""
 
 SECTIONS: tuple[SectionName, ...] = get_args(SectionName)
 """Every section, in the order of the fields of ``PassportContent``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import threading
 import time
@@ -134,3 +135,21 @@ def live_server(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
     server = start_server(tmp_path / "wymott", database_url)
     yield server
     server.stop()
+
+
+SCREENSHOTS = Path(__file__).parents[1] / "test-artifacts" / "screenshots"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start each run with no screenshots from an earlier one (once, in the controlling process)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name the page screenshots the browser tests saved, so a reviewer of a CI run can find them."""
+    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.is_dir() else []
+    if shots:
+        terminalreporter.write_sep("-", f"{len(shots)} page screenshots in test-artifacts/screenshots")
+        for shot in shots:
+            terminalreporter.write_line(f"  {shot.name}")

@@ -14,12 +14,11 @@ from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.passports import Pid, refusals_audited
 from passport import audit, peers, records
 from passport.access import require
-from passport.card import Card, issue_card
+from passport.card import Card
 from passport.qr import MAX_IMAGE_BYTES, decode_image, render_png, render_svg
 from passport.records import actor_of
 from passport.storage import transaction
 from passport.transfer import ImportResult, import_history, pull_history
-from schemas import parse_content
 from schemas.api import AlertOut, CardOut, ImportIn, ImportOut
 from schemas.errors import PassportError, TokenTooLarge
 
@@ -57,17 +56,9 @@ def get_card(
     format: Annotated[Literal["jws", "png", "svg"], Query(description="jws (text), png or svg")] = "png",
 ) -> Response:
     """A card for the current version, signed now, with the alerts the ``reception_card`` consent permits."""
-    identity = deployment.identity
     with refusals_audited(deployment, principal, source, "card_render", pid), transaction(deployment.engine) as s:
-        stored = records.get_current(s, principal=principal, pid=pid, source=source, action="card_render")
-        jws = issue_card(
-            key=identity.keyring.active,
-            issuer=identity.org_id,
-            pid=stored.pid,
-            ver=stored.ver,
-            digest=stored.digest,
-            content=parse_content(stored.content),
-            now=int(time.time()),
+        jws = records.current_card(
+            s, identity=deployment.identity, principal=principal, pid=pid, now=int(time.time()), source=source
         )
     if format == "jws":
         return PlainTextResponse(jws)

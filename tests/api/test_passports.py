@@ -274,3 +274,15 @@ def test_unknown_routes_and_bad_ids_get_problem_json(live_server: LiveServer) ->
     for response in (client.get("/nope"), client.get("/v1/passports/not-a-uuid")):
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["code"] in {"not_found", "invalid_content"}
+
+
+def test_metrics_count_requests_by_route_template_without_ids(
+    live_server: LiveServer, reference: dict[str, Any]
+) -> None:
+    """/metrics shows route templates and statuses, never a passport id."""
+    client = live_server.client(live_server.token("care_staff"))
+    pid = _create(client, reference).json()["pid"]
+    client.get(f"/v1/passports/{pid}")
+    text = httpx.get(f"{live_server.url}/metrics").text
+    assert 'route="/v1/passports/{pid}"' in text and 'status="200"' in text
+    assert pid not in text

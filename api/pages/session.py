@@ -1,0 +1,152 @@
+"""Browser sessions for the pages: HttpOnly, SameSite=Strict cookies, a CSRF token per session, idle timeouts,
+and a limit on failed sign-ins.
+
+The cookie holds a random session id; the database holds only its SHA-256, the principal, the CSRF token and
+when it was last used. A person's session ends after a short idle time (a wing kiosk is shared); staff's after
+a longer one. Every form carries the session's CSRF token and every POST checks it; the sign-in forms, which
+come before a session, use a double-submit cookie instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fastapi import Request, Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from passport.principals import Principal
+from passport.storage import WebSessionRow, as_utc, transaction, utcnow
+from schemas.errors import AccessDenied
+
+SESSION_COOKIE = "cp_session"
+SIGN_IN_CSRF_COOKIE = "cp_csrf"
+PERSON_IDLE = timedelta(minutes=10)
+STAFF_IDLE = timedelta(minutes=30)
+ABSOLUTE_LIFETIME = timedelta(hours=12)
+FAILED_SIGN_INS_ALLOWED = 5
+FAILED_SIGN_IN_WINDOW_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A signed-in browser: who, and the CSRF token its forms must carry."""
+
+    principal: Principal
+    csrf: str
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode("ascii", "replace")).hexdigest()
+
+
+def start(engine: Engine, response: Response, principal: Principal, *, secure: bool) -> WebSession:
+    """Open a session for ``principal`` and set its cookie (replacing any session this browser had)."""
+    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = utcnow()
+    with transaction(engine) as db:
+        db.add(
+            WebSessionRow(
+                id_hash=_hash(session_id),
+                principal_id=principal.id,
+                org=principal.org,
+                role=principal.role,
+                person_pid=principal.person_pid,
+                name=principal.name,
+                csrf=csrf,
+                created_at=now,
+                last_seen=now,
+            )
+        )
+    response.set_cookie(
+        SESSION_COOKIE, session_id, httponly=True, samesite="strict", secure=secure, path="/", max_age=None
+    )
+    return WebSession(principal, csrf)
+
+
+def load(engine: Engine, request: Request) -> WebSession | None:
+    """The session the request's cookie names, if it is still live (touching it, for the idle timeout)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id or len(session_id) > 100:
+        return None
+    with transaction(engine) as db:
+        row = db.get(WebSessionRow, _hash(session_id))
+        if row is None:
+            return None
+        now = utcnow()
+        idle = PERSON_IDLE if row.role == "person" else STAFF_IDLE
+        if now - as_utc(row.last_seen) > idle or now - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
+            db.delete(row)
+            return None
+        row.last_seen = now
+        db.add(row)
+        principal = Principal(row.principal_id, row.org, row.role, None, row.name, row.person_pid)
+        return WebSession(principal, row.csrf)
+
+
+def end(engine: Engine, request: Request, response: Response) -> None:
+    """Sign out: forget the session here and in the browser."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        with Session(engine) as db:
+            row = db.get(WebSessionRow, _hash(session_id))
+            if row is not None:
+                db.delete(row)
+                db.commit()
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+
+
+def check_csrf(expected: str, given: str | None) -> None:
+    """Refuse a form whose CSRF token is missing or wrong (compared in constant time)."""
+    if not given or not hmac.compare_digest(expected.encode(), given.encode()):
+        raise AccessDenied("this form has expired; please go back, reload the page and try again")
+
+
+def sign_in_csrf(request: Request, response: Response) -> str:
+    """The double-submit token for a sign-in form, set as a cookie if the browser has none."""
+    token = request.cookies.get(SIGN_IN_CSRF_COOKIE)
+    if not token or len(token) > 100:
+        token = secrets.token_urlsafe(32)
+        response.set_cookie(SIGN_IN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return token
+
+
+def check_sign_in_csrf(request: Request, given: str | None) -> None:
+    """A sign-in form must send back the token its cookie holds."""
+    check_csrf(request.cookies.get(SIGN_IN_CSRF_COOKIE) or secrets.token_urlsafe(8), given)
+
+
+class SignInLimiter:
+    """Failed sign-ins per client address in a sliding window; past the limit, sign-in waits (per process)."""
+
+    def __init__(self, allowed: int = FAILED_SIGN_INS_ALLOWED, window: int = FAILED_SIGN_IN_WINDOW_SECONDS) -> None:
+        self.allowed, self.window = allowed, window
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def blocked(self, client: str) -> bool:
+        """Whether this address has failed too often lately."""
+        with self._lock:
+            failures = self._failures[client]
+            cutoff = time.monotonic() - self.window
+            while failures and failures[0] < cutoff:
+                failures.popleft()
+            return len(failures) >= self.allowed
+
+    def failed(self, client: str) -> None:
+        """Count a failed sign-in."""
+        with self._lock:
+            self._failures[client].append(time.monotonic())
+
+
+def when(moment: datetime) -> str:
+    """A time as a person reads it: 3 March 2027, 14:05 (UTC)."""
+    moment = as_utc(moment).astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"

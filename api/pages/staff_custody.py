@@ -1,0 +1,209 @@
+"""Who may see the passport and who has it: recording the person's consent, and handing the passport over on a
+transfer or a release. Both make a new version; after a handover only the receiving organisation can change it."""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import DeploymentDep, SourceDep
+from api.pages.staff_changes import Race
+from api.pages.staff_editing import Editor
+from api.pages.staff_fields import Checked, Values, read_values
+from api.pages.staff_forms_consent import (
+    build_consent,
+    check_handover,
+    consent_parts,
+    consent_renames,
+    consent_values,
+    handover_parts,
+)
+from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
+from api.pages.staff_saving import Edit, based_on, editable, race_lost, save
+from api.pages.staff_words import say
+from api.pages.web import StaffSession, redirect
+from passport import records
+from passport.storage import transaction
+from passport.versions import Handover, HandoverReason
+from schemas import parse_content
+from schemas.errors import StaleVersion
+
+router = APIRouter(include_in_schema=False)
+
+CONSENT_INTRO = (
+    "Record what the person agrees to now. Ask them, in a way they understand, who may see each part of their "
+    "passport. This organisation always holds the whole record; consent decides what others see.",
+    "Saving makes a new version of the passport, recorded today by you.",
+)
+
+
+class _ConsentSheet:
+    """Draws the consent form, for ``Edit.show``."""
+
+    def __init__(self, request: Request, web: StaffSession, pid: str) -> None:
+        self.request, self.web, self.pid = request, web, pid
+
+    def __call__(
+        self,
+        *,
+        content: dict[str, Any],
+        ver: int,
+        values: Values,
+        names: dict[str, str],
+        checked: Checked | None = None,
+        race: Race | None = None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        withdrawals = parse_content(content).consent.withdrawals
+        intro = list(CONSENT_INTRO)
+        if withdrawals:
+            said = "; ".join(
+                f"{say('section', w.section).lower()} from {say('audience', w.audience).lower()}" for w in withdrawals
+            )
+            intro.append(
+                f"Since consent was last recorded the person withdrew: {said}. The boxes show what they allow now."
+            )
+        return page(
+            self.request,
+            "staff_form.html",
+            self.web,
+            status_code=status_code,
+            title="Consent: who can see what",
+            caption=person_name(content),
+            intro=intro,
+            parts=consent_parts(content),
+            values=values,
+            errors=checked.by_field if checked else {},
+            problems=checked.problems if checked else [],
+            race=race,
+            action=f"/staff/passports/{self.pid}/consent",
+            back=f"/staff/passports/{self.pid}",
+            ver=ver,
+            submit="Save consent",
+        )
+
+
+def _consent_edit(sheet: _ConsentSheet) -> Edit:
+    def apply(content: dict[str, Any], values: Values, editor: Editor) -> tuple[dict[str, Any], str]:
+        return {**content, "consent": build_consent(values, editor)}, "consent"
+
+    return Edit(
+        parts=lambda content, sent: consent_parts(content),
+        apply=apply,
+        show=sheet,
+        done=f"/staff/passports/{sheet.pid}",
+        saved="consent",
+        renames=lambda values: consent_renames(),
+    )
+
+
+@router.get("/staff/passports/{pid}/consent")
+def consent_form(
+    request: Request, pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """The person's consent as it stands, to record again."""
+    stored, names = editable(deployment, web, pid, source)
+    sheet = _ConsentSheet(request, web, pid)
+    return sheet(content=stored.content, ver=stored.ver, values=consent_values(stored.content), names=names)
+
+
+@router.post("/staff/passports/{pid}/consent")
+def save_consent(
+    request: Request, pid: Pid, posted: Posted, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> Response:
+    """Record consent: a new version."""
+    require_csrf(web, posted)
+    return save(deployment, web, source, pid, posted, _consent_edit(_ConsentSheet(request, web, pid)))
+
+
+def _handover_page(
+    request: Request,
+    web: StaffSession,
+    pid: str,
+    *,
+    content: dict[str, Any],
+    ver: int,
+    values: Values,
+    names: dict[str, str],
+    own: str,
+    checked: Checked | None = None,
+    race: Race | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return page(
+        request,
+        "staff_form.html",
+        web,
+        status_code=status_code,
+        title="Hand over this passport",
+        caption=person_name(content),
+        intro=[
+            "Do this when the person moves to another prison or leaves prison. The passport goes with them: the "
+            "organisation you name can then fetch the whole record, and sign its next versions.",
+        ],
+        warning=(
+            f"After this, only the organisation taking over can change the passport. {names.get(own, own)} will "
+            "still be able to read it, but not change it. This cannot be undone from here."
+        ),
+        parts=handover_parts(names, own),
+        values=values,
+        errors=checked.by_field if checked else {},
+        problems=checked.problems if checked else [],
+        race=race,
+        action=f"/staff/passports/{pid}/handover",
+        back=f"/staff/passports/{pid}",
+        ver=ver,
+        submit="Hand over the passport",
+        danger=True,
+    )
+
+
+@router.get("/staff/passports/{pid}/handover")
+def handover_form(
+    request: Request, pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """To whom, why and when."""
+    stored, names = editable(deployment, web, pid, source)
+    values: Values = {"date": Editor(web.principal, int(time.time())).today}
+    own = deployment.identity.org_id
+    return _handover_page(
+        request, web, pid, content=stored.content, ver=stored.ver, values=values, names=names, own=own
+    )
+
+
+@router.post("/staff/passports/{pid}/handover")
+def save_handover(
+    request: Request, pid: Pid, posted: Posted, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> Response:
+    """Hand the passport over: a new version naming the next custodian."""
+    require_csrf(web, posted)
+    based, names = based_on(deployment, web, pid, posted)
+    own = deployment.identity.org_id
+    parts = handover_parts(names, own)
+    values = read_values(posted, parts)
+    checked = check_handover(values, parts, own)
+    show = partial(_handover_page, request, web, pid, values=values, names=names, own=own)
+    if checked.problems:
+        return show(content=based.content, ver=based.ver, checked=checked, status_code=422)
+    reason: HandoverReason = "release" if values["reason"] == "release" else "transfer"
+    handover = Handover(to=str(values["to"]).strip(), reason=reason, date=str(values["date"]))
+    try:
+        with transaction(deployment.engine) as session:
+            records.hand_over(
+                session,
+                identity=deployment.identity,
+                principal=web.principal,
+                pid=pid,
+                handover=handover,
+                expected_ver=based.ver,
+                now=int(time.time()),
+                source=source,
+            )
+    except StaleVersion:
+        race, current = race_lost(deployment, web, pid, based.ver, names, source)
+        return show(content=current.content, ver=current.ver, race=race, status_code=409)
+    return redirect(f"/staff/passports/{pid}?saved=handover")

@@ -1,0 +1,218 @@
+"""Editing the sections of a passport: for a list section, a page of its items (each to change or remove) and a
+form per item; for any other section, one form. Every save makes a new version (``staff_saving.save``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import DeploymentDep, SourceDep
+from api.pages.staff_changes import Race
+from api.pages.staff_display import show_section
+from api.pages.staff_editing import Editor, find_item, with_item, with_section, without_item
+from api.pages.staff_fields import Checked, Part, SectionForm, Values
+from api.pages.staff_forms import form_for
+from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
+from api.pages.staff_saving import Edit, editable, save
+from api.pages.staff_words import options
+from api.pages.web import StaffSession
+from schemas.errors import InvalidRequest, NotFound
+
+router = APIRouter(include_in_schema=False)
+Mode = Literal["add", "change", "section", "remove"]
+
+
+def _form(section: str, *, listed: bool | None = None) -> SectionForm:
+    form = form_for(section)
+    if form is None or (listed is not None and form.is_list != listed):
+        raise NotFound("there is no such part of the passport")
+    return form
+
+
+def _paths(pid: str, form: SectionForm, mode: Mode, ref: str | None) -> tuple[str, str]:
+    """Where the form posts, and where Back and a save go."""
+    base = f"/staff/passports/{pid}/{form.section}"
+    if mode == "add":
+        return f"{base}/add", base
+    if mode in ("change", "remove"):
+        return f"{base}/items/{ref}" + ("/remove" if mode == "remove" else ""), base
+    return base, f"/staff/passports/{pid}"
+
+
+class _Sheet:
+    """Draws one form of a section (bound to the request, the section and the item), for ``Edit.show``."""
+
+    def __init__(self, request: Request, web: StaffSession, form: SectionForm, mode: Mode, pid: str, ref: str | None):
+        self.request, self.web, self.form, self.mode, self.pid, self.ref = request, web, form, mode, pid, ref
+
+    def __call__(
+        self,
+        *,
+        content: dict[str, Any],
+        ver: int,
+        values: Values,
+        names: dict[str, str],
+        checked: Checked | None = None,
+        race: Race | None = None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        form, mode = self.form, self.mode
+        action, back = _paths(self.pid, form, mode, self.ref)
+        common: dict[str, Any] = {
+            "caption": person_name(content),
+            "action": action,
+            "back": back,
+            "ver": ver,
+            "problems": checked.problems if checked else [],
+            "errors": checked.by_field if checked else {},
+            "race": race,
+        }
+        if mode == "remove":
+            shown = next((s for s in show_section(form, content, names) if s.key == self.ref), None)
+            title = f"Remove this {form.one}?"
+            return page(
+                self.request, "staff_remove.html", self.web, status_code=status_code, title=title, shown=shown, **common
+            )
+        title = {"add": f"Add {form.noun}", "change": f"Change this {form.one}"}.get(mode, form.title)
+        parts = form.parts(content, values)
+        return page(
+            self.request,
+            "staff_form.html",
+            self.web,
+            status_code=status_code,
+            title=title,
+            parts=parts,
+            values=values,
+            submit="Save",
+            **common,
+        )
+
+
+def _edit(sheet: _Sheet) -> Edit:
+    form, mode, ref = sheet.form, sheet.mode, sheet.ref
+
+    def parts(content: Any, sent: Values) -> tuple[Part, ...]:
+        return () if mode == "remove" else form.parts(content, sent)
+
+    def apply(content: dict[str, Any], values: Values, editor: Editor) -> tuple[dict[str, Any], str]:
+        if mode == "remove":
+            assert ref is not None
+            return without_item(content, form.section, ref), ""
+        if mode == "section":
+            return with_section(content, form, values)
+        return with_item(content, form, ref, values, editor)
+
+    _, done = _paths(sheet.pid, form, mode, ref)
+    saved = "removed" if mode == "remove" else form.section
+    return Edit(parts=parts, apply=apply, show=sheet, done=done, saved=saved, renames=form.renames, check=form.check)
+
+
+@router.get("/staff/passports/{pid}/{section}")
+def section_page(
+    request: Request, pid: Pid, section: str, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """A list section's items, or the form of a section that is one whole."""
+    form = _form(section)
+    stored, names = editable(deployment, web, pid, source)
+    if not form.is_list:
+        current = stored.content.get(section)
+        values = form.values_of(current) if current else dict(form.defaults)
+        sheet = _Sheet(request, web, form, "section", pid, None)
+        return sheet(content=stored.content, ver=stored.ver, values=values, names=names)
+    return page(
+        request,
+        "staff_section.html",
+        web,
+        form=form,
+        pid=pid,
+        caption=person_name(stored.content),
+        shown=show_section(form, stored.content, names),
+        saved=request.query_params.get("saved"),
+        ver=stored.ver,
+        schemes=options("scheme") if section == "eligibility" else (),
+    )
+
+
+@router.get("/staff/passports/{pid}/{section}/add")
+def add_form(
+    request: Request, pid: Pid, section: str, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """The form for a new item."""
+    form = _form(section, listed=True)
+    stored, names = editable(deployment, web, pid, source)
+    values = dict(form.defaults)
+    if section == "eligibility":
+        scheme = request.query_params.get("scheme", "")
+        if scheme not in dict(options("scheme")):
+            raise InvalidRequest("choose the scheme the decision was made under")
+        values["scheme"] = scheme
+    sheet = _Sheet(request, web, form, "add", pid, None)
+    return sheet(content=stored.content, ver=stored.ver, values=values, names=names)
+
+
+@router.get("/staff/passports/{pid}/{section}/items/{ref}")
+@router.get("/staff/passports/{pid}/{section}/items/{ref}/remove")
+def item_form(
+    request: Request, pid: Pid, section: str, ref: str, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """The form for an item as it is now, or the question whether to remove it."""
+    form = _form(section, listed=True)
+    stored, names = editable(deployment, web, pid, source)
+    items = list(stored.content.get(section, []))
+    values = form.values_of(items[find_item(items, ref)])
+    mode: Mode = "remove" if request.url.path.endswith("/remove") else "change"
+    sheet = _Sheet(request, web, form, mode, pid, ref)
+    return sheet(content=stored.content, ver=stored.ver, values=values, names=names)
+
+
+@router.post("/staff/passports/{pid}/{section}")
+def save_section(
+    request: Request,
+    pid: Pid,
+    section: str,
+    posted: Posted,
+    web: StaffSession,
+    deployment: DeploymentDep,
+    source: SourceDep,
+) -> Response:
+    """Save a section that is one whole."""
+    require_csrf(web, posted)
+    sheet = _Sheet(request, web, _form(section, listed=False), "section", pid, None)
+    return save(deployment, web, source, pid, posted, _edit(sheet))
+
+
+@router.post("/staff/passports/{pid}/{section}/add")
+def save_new_item(
+    request: Request,
+    pid: Pid,
+    section: str,
+    posted: Posted,
+    web: StaffSession,
+    deployment: DeploymentDep,
+    source: SourceDep,
+) -> Response:
+    """Add an item."""
+    require_csrf(web, posted)
+    sheet = _Sheet(request, web, _form(section, listed=True), "add", pid, None)
+    return save(deployment, web, source, pid, posted, _edit(sheet))
+
+
+@router.post("/staff/passports/{pid}/{section}/items/{ref}")
+@router.post("/staff/passports/{pid}/{section}/items/{ref}/remove")
+def save_item(
+    request: Request,
+    pid: Pid,
+    section: str,
+    ref: str,
+    posted: Posted,
+    web: StaffSession,
+    deployment: DeploymentDep,
+    source: SourceDep,
+) -> Response:
+    """Change an item, or remove it."""
+    require_csrf(web, posted)
+    mode: Mode = "remove" if request.url.path.endswith("/remove") else "change"
+    sheet = _Sheet(request, web, _form(section, listed=True), mode, pid, ref)
+    return save(deployment, web, source, pid, posted, _edit(sheet))

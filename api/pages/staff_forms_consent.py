@@ -1,0 +1,154 @@
+"""The forms about who may see what and who has the passport: consent, a new passport, and a handover.
+
+Consent is recorded whole each time, as the person gives it now: per audience the sections they may see and
+the items kept from them. Any withdrawals since the last consent are folded in (the form starts from what each
+audience may see today) and the list of withdrawals starts again, as it does when the person allows a section
+again on their own pages (``passport.people``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from api.pages.staff_editing import Editor
+from api.pages.staff_fields import Checked, Field, Group, Part, Values, chosen, text
+from api.pages.staff_forms import FORMS
+from api.pages.staff_forms_person import build_subject, subject_parts, subject_renames
+from api.pages.staff_words import options, say
+from passport.identity import ORG_ID_PATTERN
+from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, parse_content
+
+AUDIENCE_HINTS = {
+    "prison": "What a prison the person moves to can read before they arrive.",
+    "local_authority": "What the council responsible for their care can read.",
+    "health": "What NHS services can read.",
+    "probation": "What the probation service can read.",
+    "reception_card": "What the QR card shows reception staff: only needs, equipment and communication give alerts.",
+}
+
+
+def _withholdable(content: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Every item with an id, labelled with its section and what it is."""
+    return tuple(
+        (item["id"], f"{item['id']} ({say('section', section)}): {FORMS[section].describe(item)}")
+        for section in LIST_SECTIONS
+        for item in content.get(section, [])
+        if isinstance(item.get("id"), str)
+    )
+
+
+def consent_parts(content: Mapping[str, Any]) -> tuple[Part, ...]:
+    """How consent was given, then per audience the sections it may see and the items kept from it."""
+    sections = tuple((s, say("section", s)) for s in DISCLOSABLE_SECTIONS)
+    items = _withholdable(content)
+    groups: list[Part] = []
+    for audience in AUDIENCES:
+        who = f"({say('audience', audience)})"
+        permit = Field(f"permit.{audience}", "Parts they may see", "checkboxes", sections, optional=True)
+        fields = [replace(permit, hidden_label=who, optional_text="")]
+        if items:
+            label = "Items to keep from them, even in those parts"
+            withhold = Field(f"withhold.{audience}", label, "checkboxes", items, optional=True, folded=True)
+            fields.append(replace(withhold, hidden_label=who, optional_text=""))
+        hint = AUDIENCE_HINTS[audience]
+        groups.append(Group(say("audience", audience), tuple(fields), hint, audience, boxed=True, heading=True))
+    how = Field("how", "How the person gave consent", "select", options("consent_how", leave_out=("self_service",)))
+    return (how, *groups)
+
+
+def consent_values(content: Mapping[str, Any]) -> Values:
+    """The consent form as the person's consent stands today (withdrawals taken into account)."""
+    consent = parse_content(content).consent
+    values: Values = {"how": "" if consent.how == "self_service" else consent.how}
+    for audience in AUDIENCES:
+        values[f"permit.{audience}"] = list(consent.permitted_sections(audience))
+        values[f"withhold.{audience}"] = sorted(consent.withheld_items(audience))
+    return values
+
+
+def build_consent(values: Values, editor: Editor) -> dict[str, Any]:
+    """The ``consent`` section from its form, recorded today by this editor."""
+    audiences: dict[str, dict[str, list[str]]] = {}
+    for audience in AUDIENCES:
+        permit = chosen(values, f"permit.{audience}")
+        withhold = chosen(values, f"withhold.{audience}")
+        if permit or withhold:  # an audience left out is permitted nothing
+            audiences[audience] = {
+                "permit": [s for s in DISCLOSABLE_SECTIONS if s in permit],
+                "withhold_items": withhold,
+            }
+    consent: dict[str, Any] = {
+        "recorded_at": editor.today,
+        "recorded_by": editor.recorded_by,
+        "audiences": audiences,
+        "withdrawals": [],
+    }
+    if how := text(values, "how"):
+        consent["how"] = how
+    return consent
+
+
+def consent_renames() -> dict[str, str]:
+    """Where consent's errors go in its form."""
+    renames = {f"audiences.{a}.permit": f"permit.{a}" for a in AUDIENCES}
+    return renames | {f"audiences.{a}.withhold_items": f"withhold.{a}" for a in AUDIENCES}
+
+
+# A new passport: the person, and their consent ------------------------------------------------------------------
+
+
+def new_passport_parts() -> tuple[Part, ...]:
+    """Who the person is, then their consent (no items yet to keep back)."""
+    return (*subject_parts({}, {}), *consent_parts({}))
+
+
+def build_new_passport(values: Values, editor: Editor) -> dict[str, Any]:
+    """The content of version 1."""
+    return {"subject": build_subject(values), "consent": build_consent(values, editor)}
+
+
+def new_passport_renames(values: Values) -> dict[str, str]:
+    """Where a new passport's errors go: subject.* and consent.* to their fields."""
+    renames = {f"subject.{f}": f for f in ("family_name", "given_names", "preferred_name", "date_of_birth", "language")}
+    renames |= {f"subject.{path}": name for path, name in subject_renames(values).items()}
+    renames |= {f"consent.{path}": name for path, name in consent_renames().items()}
+    return renames | {"consent.how": "how"}
+
+
+# Handover -------------------------------------------------------------------------------------------------------
+
+
+def handover_parts(known: Mapping[str, str], own: str) -> tuple[Part, ...]:
+    """To whom, why and when."""
+    others = [f"{name} ({org})" for org, name in sorted(known.items()) if org != own]
+    hint = "An organisation id, for example prison:RSI or la:E08000012."
+    if others:
+        hint += " Organisations this service knows: " + "; ".join(others) + "."
+    return (
+        Field("to", "Organisation taking over the passport", hint=hint, short=True),
+        Field("reason", "Why", "radios", options("handover_reason")),
+        Field("date", "Date of the move", "date"),
+    )
+
+
+def check_handover(values: Values, parts: tuple[Part, ...], own: str) -> Checked:
+    """What is wrong with a handover form (the domain checks the rest)."""
+    fields = {p.name: p for p in parts if isinstance(p, Field)}
+    checked = Checked()
+    to, reason, date = text(values, "to"), text(values, "reason"), text(values, "date")
+    if not to:
+        checked.add(fields["to"], "fill this in.")
+    elif not ORG_ID_PATTERN.fullmatch(to):
+        checked.add(fields["to"], "an organisation id looks like prison:RSI, la:E08000012 or health:RW4.")
+    elif to == own:
+        checked.add(fields["to"], "this organisation has the passport already; give the one taking it over.")
+    if reason not in ("transfer", "release"):
+        checked.add(fields["reason"], "choose one.")
+    try:
+        datetime.date.fromisoformat(date or "")
+    except ValueError:
+        checked.add(fields["date"], "give the date as day, month and year.")
+    return checked

@@ -1,0 +1,83 @@
+"""What every staff page shares: rendering with the staff words, the passport id in the path, the posted form,
+the CSRF check, and the names of organisations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from api.pages.session import WebSession, check_csrf
+from api.pages.staff_editing import may_edit
+from api.pages.staff_fields import first_target
+from api.pages.staff_forms_care import day
+from api.pages.staff_words import say
+from api.pages.web import render
+from passport import peers
+from passport.identity import Identity
+from passport.versions import PID_PATTERN
+from schemas.errors import InvalidRequest, NotFound
+
+
+def page(request: Request, template: str, web: WebSession, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A staff page: the template with the session, the staff words and date format, and the pages' CSP."""
+    return render(
+        request,
+        template,
+        status_code=status_code,
+        web=web,
+        say=say,
+        day=day,
+        first_target=first_target,
+        can_edit=may_edit(web.principal),
+        **context,
+    )
+
+
+def passport_id(pid: Annotated[str, Path()]) -> str:
+    """The passport id in the path; anything that is not one is a page that does not exist."""
+    if not PID_PATTERN.fullmatch(pid):
+        raise NotFound("there is no passport here")
+    return pid
+
+
+Pid = Annotated[str, Depends(passport_id)]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The form the browser posted (its size is capped by the body limit before it gets here)."""
+    return await request.form()
+
+
+Posted = Annotated[FormData, Depends(posted_form)]
+
+
+def require_csrf(web: WebSession, form: FormData) -> None:
+    """Refuse a form that does not carry this session's CSRF token (before anything else is done)."""
+    given = form.get("csrf")
+    check_csrf(web.csrf, given if isinstance(given, str) else None)
+
+
+def form_int(form: FormData, name: str) -> int:
+    """A whole number the form carried in a hidden field (the version it was based on)."""
+    value = form.get(name)
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise InvalidRequest("this form is out of date; go back to the passport and start again")
+    return int(value)
+
+
+def organisation_names(session: Session, identity: Identity) -> dict[str, str]:
+    """The names of the organisations this service knows: its own and its trusted peers'."""
+    names = {peer.org_id: peer.name for peer in peers.list_peers(session) if peer.name}
+    names[identity.org_id] = identity.info.name
+    return names
+
+
+def person_name(content: Mapping[str, Any]) -> str:
+    """The person's full name from the content, for the caption above a form's heading."""
+    subject = content.get("subject") or {}
+    return " ".join((*subject.get("given_names", []), str(subject.get("family_name", ""))))

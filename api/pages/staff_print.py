@@ -1,0 +1,81 @@
+"""Printing: the A4 passport summary and the A6 card with its QR code, laid out by print.css in black and white.
+
+Each read is audited through ``records.get_current``: the A4 page as a read, the card's QR image as a card
+render (a card is signed afresh each time, so it always names the current version).
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import DeploymentDep, SourceDep
+from api.pages.staff_display import organisation, show_section
+from api.pages.staff_forms import FORMS
+from api.pages.staff_forms_care import day
+from api.pages.staff_page import Pid, page, person_name
+from api.pages.staff_record import consent_rows, read_passport, record_sections
+from api.pages.web import StaffSession
+from passport import records
+from passport.card import DEFAULT_TTL_SECONDS, card_alerts
+from passport.people import today_utc
+from passport.qr import render_png
+from passport.storage import transaction
+
+router = APIRouter(include_in_schema=False)
+QR_MODULE_PIXELS = 8  # large enough to stay sharp when print.css scales it to 80 mm
+
+
+@router.get("/staff/passports/{pid}/print")
+def print_passport(
+    request: Request, pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """The passport on A4, every section, to print and send or keep on file."""
+    stored, content, names = read_passport(deployment, web, pid, source)
+    return page(
+        request,
+        "print_passport.html",
+        web,
+        pid=pid,
+        stored=stored,
+        name=person_name(stored.content),
+        subject=show_section(FORMS["subject"], stored.content, names)[0],
+        sections=record_sections(stored.content, names),
+        consent=content.consent,
+        consent_rows=consent_rows(content),
+        issuer=organisation(stored.issuer, names),
+        printed=day(today_utc(int(time.time())).isoformat()),
+    )
+
+
+@router.get("/staff/passports/{pid}/card/print")
+def print_card(
+    request: Request, pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+) -> HTMLResponse:
+    """The card on A6: the QR code, and what reception reads without scanning it."""
+    stored, content, _ = read_passport(deployment, web, pid, source)
+    subject = content.subject
+    return page(
+        request,
+        "print_card.html",
+        web,
+        pid=pid,
+        name=person_name(stored.content),
+        noms=subject.display_identifiers().get("noms"),
+        date_of_birth=day(subject.date_of_birth.isoformat()),
+        alerts=card_alerts(content),
+        ver=stored.ver,
+        valid_days=DEFAULT_TTL_SECONDS // 86400,
+    )
+
+
+@router.get("/staff/passports/{pid}/card.png")
+def card_png(pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep) -> Response:
+    """A card for the current version, signed now by this organisation, as a black-on-white QR code."""
+    with transaction(deployment.engine) as session:
+        jws = records.current_card(
+            session, identity=deployment.identity, principal=web.principal, pid=pid, now=int(time.time()), source=source
+        )
+    return Response(render_png(jws, box_size=QR_MODULE_PIXELS), media_type="image/png")

@@ -1,0 +1,220 @@
+"""The person's own passport: signing in with a printed code, reading it, who has seen it, consent, corrections.
+
+A person may read only their own passport. Staff print a one-time code; the person signs in with it (no password
+to remember: WCAG 2.2 SC 3.3.8). What the person changes themselves (their consent) makes a new version signed by
+the organisation that keeps their passport, recorded as done by the person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from passport import audit
+from passport.access import require_on
+from passport.identity import Identity
+from passport.principals import Principal, create_person_principal
+from passport.records import StoredVersion, actor_of, current_version, next_version
+from passport.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, utcnow
+from schemas import DISCLOSABLE_SECTIONS, Audience, PassportContent, content_to_claims, parse_content
+from schemas.errors import AccessDenied, InvalidRequest, NotAuthenticated, NotFound
+
+CODE_DIGITS = 8
+CODE_LIFETIME = timedelta(hours=24)
+MAX_CORRECTION_CHARS = 2000
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def normalise_code(text: str) -> str:
+    """A code as typed: spaces and dashes between the digit groups are fine."""
+    return "".join(ch for ch in text if ch not in " -\t")
+
+
+def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, source: str | None = None) -> str:
+    """A one-time code for the person whose passport this is, for staff to print (valid 24 hours, used once)."""
+    require_on(principal, "sign_in_code", session.get(PassportRow, pid))
+    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    now = utcnow()
+    session.add(
+        SignInCodeRow(
+            code_hash=_code_hash(code),
+            pid=pid,
+            org=principal.org,
+            created_by=principal.id,
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+    )
+    audit.record(session, actor=actor_of(principal, source), action="sign_in_code", pid=pid)
+    return code
+
+
+def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | None = None) -> Principal:
+    """The person a code belongs to; the code is used up. Unknown, used or expired codes: ``not_authenticated``."""
+    typed = normalise_code(code)
+    if len(typed) != CODE_DIGITS or not typed.isascii() or not typed.isdigit():
+        raise NotAuthenticated("that code is not right")
+    row = session.get(SignInCodeRow, _code_hash(typed))
+    now = utcnow()
+    if row is None or row.org != org or row.used_at is not None or _aware(row.expires_at) <= now:
+        raise NotAuthenticated("that code is not right")
+    row.used_at = now
+    session.add(row)
+    _, person = create_person_principal(session, org=org, pid=row.pid)
+    audit.record(session, actor=actor_of(person, source), action="sign_in", pid=row.pid)
+    return person
+
+
+def _own(session: Session, person: Principal) -> PassportRow:
+    if person.role != "person" or person.person_pid is None:
+        raise AccessDenied("these pages are for the person whose passport it is")
+    row = session.get(PassportRow, person.person_pid)
+    if row is None or row.holder_org != person.org:
+        raise NotFound("no passport")
+    return row
+
+
+def own_passport(session: Session, *, person: Principal, source: str | None = None) -> StoredVersion:
+    """The person's own passport, current version; reading it is audited like any read."""
+    row = _own(session, person)
+    stored = current_version(session, row.pid, row.current_ver)
+    audit.record(session, actor=actor_of(person, source), action="read", pid=row.pid, ver=stored.ver)
+    return stored
+
+
+def own_audit(session: Session, *, person: Principal) -> list[AuditRow]:
+    """Who has done what with the person's passport, newest first."""
+    row = _own(session, person)
+    rows = session.exec(select(AuditRow).where(AuditRow.pid == row.pid).order_by(col(AuditRow.seq).desc()))
+    return list(rows)
+
+
+def change_own_consent(
+    session: Session,
+    *,
+    identity: Identity,
+    person: Principal,
+    audience: Audience,
+    section: str,
+    allow: bool,
+    now: int,
+    source: str | None = None,
+) -> StoredVersion:
+    """The person allows or stops one audience seeing one section; a new version, signed by the custodian."""
+    row = _own(session, person)
+    if section not in DISCLOSABLE_SECTIONS:
+        raise InvalidRequest("that is not a part of the passport you can share")
+    stored = current_version(session, row.pid, row.current_ver)
+    content = _with_consent(parse_content(stored.content), person, audience, section, allow, now)
+    return next_version(
+        session,
+        identity=identity,
+        principal=person,
+        permission="own_consent",
+        pid=row.pid,
+        expected_ver=row.current_ver,
+        action="consent_change",
+        now=now,
+        source=source,
+        content=content,
+    )
+
+
+def _with_consent(
+    content: PassportContent, person: Principal, audience: Audience, section: str, allow: bool, now: int
+) -> PassportContent:
+    claims: dict[str, Any] = content_to_claims(content)
+    consent = claims["consent"]
+    today = datetime.fromtimestamp(now, UTC).date().isoformat()
+    by = {"org": person.org, "role": "person"}
+    current = set(content.consent.permitted_sections(audience))
+    if not allow:
+        if section in current:
+            consent["withdrawals"] = [
+                *consent.get("withdrawals", []),
+                {"audience": audience, "section": section, "withdrawn_at": today, "recorded_by": by},
+            ]
+        return parse_content(claims)
+    # Allowing again is a new consent, given by the person: what each audience may see now, withdrawals folded in.
+    audiences = {}
+    for name, given in consent["audiences"].items():
+        permitted: list[str] = list(content.consent.permitted_sections(name))
+        if name == audience and section not in permitted:
+            permitted.append(section)
+        audiences[name] = {**given, "permit": [s for s in DISCLOSABLE_SECTIONS if s in permitted]}
+    if audience not in audiences:
+        audiences[audience] = {"permit": [section]}
+    claims["consent"] = {
+        "recorded_at": max(today, consent["recorded_at"]),
+        "recorded_by": by,
+        "how": "self_service",
+        "audiences": audiences,
+        "withdrawals": [],
+    }
+    return parse_content(claims)
+
+
+def request_correction(
+    session: Session, *, person: Principal, text: str, section: str | None = None, source: str | None = None
+) -> CorrectionRow:
+    """The person says something is wrong; care staff see it in their list."""
+    row = _own(session, person)
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_CORRECTION_CHARS:
+        raise InvalidRequest(f"please write what is wrong, in up to {MAX_CORRECTION_CHARS} letters")
+    if section is not None and section not in (*DISCLOSABLE_SECTIONS, "subject"):
+        raise InvalidRequest("that is not a part of the passport")
+    correction = CorrectionRow(pid=row.pid, section=section, text=cleaned, created_at=utcnow())
+    session.add(correction)
+    audit.record(
+        session,
+        actor=actor_of(person, source),
+        action="correction_request",
+        pid=row.pid,
+        detail=json.dumps({"section": section}),
+    )
+    return correction
+
+
+def open_corrections(session: Session, *, principal: Principal, pid: str | None = None) -> list[CorrectionRow]:
+    """Correction requests not yet dealt with, for this organisation's passports (one passport, if given)."""
+    query = (
+        select(CorrectionRow)
+        .join(PassportRow, col(PassportRow.pid) == col(CorrectionRow.pid))
+        .where(PassportRow.holder_org == principal.org, col(CorrectionRow.resolved_at).is_(None))
+    )
+    if pid is not None:
+        query = query.where(CorrectionRow.pid == pid)
+    if principal.role not in ("admin", "care_staff"):
+        raise AccessDenied("only care staff deal with corrections")
+    return list(session.exec(query.order_by(col(CorrectionRow.created_at))))
+
+
+def resolve_correction(
+    session: Session, *, principal: Principal, correction_id: int, source: str | None = None
+) -> None:
+    """Mark a correction request as dealt with."""
+    correction = session.get(CorrectionRow, correction_id)
+    if correction is None:
+        raise NotFound("no such correction request")
+    require_on(principal, "amend", session.get(PassportRow, correction.pid))
+    correction.resolved_at, correction.resolved_by = utcnow(), principal.id
+    session.add(correction)
+    audit.record(session, actor=actor_of(principal, source), action="correction_resolved", pid=correction.pid)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def today_utc(now: int) -> date:
+    """The date today, in UTC."""
+    return datetime.fromtimestamp(now, UTC).date()

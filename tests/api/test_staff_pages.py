@@ -1,0 +1,237 @@
+"""The staff pages without a browser: forms lose nothing, new ids, what changed, errors on fields, words for every
+code, and the list's audit row."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, get_args
+
+import httpx
+import pytest
+from sqlmodel import col, select
+
+from api.pages.staff_changes import what_changed
+from api.pages.staff_editing import Editor, next_id, same, with_item, with_section, without_item
+from api.pages.staff_fields import check_content_error, fields_of
+from api.pages.staff_forms import FORMS
+from api.pages.staff_forms_person import SUBJECT
+from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, WORDS
+from passport.people import request_correction
+from passport.principals import Principal, create_person_principal
+from passport.storage import AuditRow, transaction
+from schemas import (
+    AUDIENCES,
+    CARE_ACT_OUTCOMES,
+    SECTIONS,
+    AssessmentKind,
+    Band,
+    ConsentMethod,
+    Effectiveness,
+    EligibilityScheme,
+    EquipmentCategory,
+    EquipmentOwner,
+    NeedDomain,
+    NeedStatus,
+    UnableReason,
+    WalesOutcomeArea,
+    content_to_claims,
+    parse_content,
+)
+from schemas.errors import InvalidContent
+from tests.conftest import LiveServer, reference_passport, start_server
+
+EDITOR = Editor(Principal("p1", "prison:WYI", "care_staff"), now=1_800_000_000)  # 15 January 2027
+
+
+@pytest.fixture
+def reference_claims() -> dict[str, Any]:
+    """The reference passport as it is stored (the canonical JSON of its content)."""
+    return content_to_claims(parse_content(reference_passport()))
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """HMP Wymott on SQLite."""
+    found = start_server(tmp_path / "wymott", f"sqlite:///{tmp_path / 'wymott.db'}")
+    yield found
+    found.stop()
+
+
+@pytest.mark.parametrize(
+    ("kind", "codes"),
+    [
+        ("domain", NeedDomain),
+        ("need_status", NeedStatus),
+        ("equipment_category", EquipmentCategory),
+        ("owner", EquipmentOwner),
+        ("effectiveness", Effectiveness),
+        ("assessment_kind", AssessmentKind),
+        ("consent_how", ConsentMethod),
+        ("scheme", EligibilityScheme),
+        ("unable_reason", UnableReason),
+        ("wales_area", WalesOutcomeArea),
+        ("band", Band),
+    ],
+)
+def test_every_code_has_plain_words(kind: str, codes: Any) -> None:
+    """No schema code reaches a page as a raw identifier."""
+    flat = {c for arg in get_args(codes) for c in (get_args(arg) or (arg,))}
+    assert flat == set(WORDS[kind])
+
+
+def test_audiences_sections_and_outcomes_have_words_in_order() -> None:
+    """The ten Care Act outcomes in reg 2(2) order; every audience and section named."""
+    assert tuple(CARE_ACT_OUTCOME_WORDS) == CARE_ACT_OUTCOMES
+    assert set(AUDIENCES) == set(WORDS["audience"])
+    assert set(SECTIONS) == set(WORDS["section"])
+    assert set(FORMS) == set(SECTIONS) - {"consent"}
+
+
+def test_every_form_gives_back_what_it_was_filled_with(reference_claims: dict[str, Any]) -> None:
+    """Showing an item in its form and saving it unchanged changes nothing, for every section."""
+    for section, form in FORMS.items():
+        stored = reference_claims.get(section)
+        items = stored if isinstance(stored, list) else [stored] if stored else []
+        for item in items:
+            assert same(item, form.build(form.values_of(item))), (section, item)
+    needs = FORMS["needs"]
+    unchanged, _ = with_item(reference_claims, needs, "n1", needs.values_of(reference_claims["needs"][0]), EDITOR)
+    assert unchanged == reference_claims  # nor is it stamped as recorded today
+
+
+def test_new_items_get_the_next_free_id_across_the_passport(reference_claims: dict[str, Any]) -> None:
+    """n6 after n1..n5; eligibility's own letters never meet equipment's e."""
+    assert [next_id(reference_claims, letter) for letter in ("n", "e", "s", "a", "w", "el", "r")] == [
+        "n6",
+        "e5",
+        "s5",
+        "a4",
+        "w2",
+        "el1",
+        "r1",
+    ]
+    values = {"domain": "mobility", "status": "active", "summary": "Needs a frame."}
+    added, prefix = with_item(reference_claims, FORMS["needs"], None, values, EDITOR)
+    assert prefix == "needs.5"
+    assert added["needs"][-1] == {
+        "id": "n6",
+        **values,
+        "recorded_at": "2027-01-15",
+        "recorded_by": {"org": "prison:WYI", "role": "care_staff"},
+    }
+    parse_content(added)
+
+
+def test_an_item_without_an_id_gets_one_when_changed(reference_claims: dict[str, Any]) -> None:
+    """The council responsible has no id in the reference; changing it gives it r1 and today's stamp."""
+    form = FORMS["responsibility"]
+    values = {**form.values_of(reference_claims["responsibility"][0]), "to": "2027-01-01"}
+    changed, _ = with_item(reference_claims, form, "~0", values, EDITOR)
+    item = changed["responsibility"][0]
+    assert item["id"] == "r1" and item["to"] == "2027-01-01" and item["recorded_at"] == "2027-01-15"
+    parse_content(changed)
+
+
+def test_removing_an_item_drops_it_from_consent_too(reference_claims: dict[str, Any]) -> None:
+    """n5 is withheld from the card; once removed, consent no longer names it (else the content is invalid)."""
+    removed = without_item(reference_claims, "needs", "n5")
+    assert "n5" not in [n["id"] for n in removed["needs"]]
+    assert removed["consent"]["audiences"]["reception_card"]["withhold_items"] == []
+    parse_content(removed)
+
+
+def test_what_changed_is_said_section_by_section(reference_claims: dict[str, Any]) -> None:
+    """Added, changed and removed items by id and summary; a section's changed fields by label."""
+    after, _ = with_item(
+        reference_claims, FORMS["needs"], None, {"domain": "sensory", "status": "active", "summary": "Glasses."}, EDITOR
+    )
+    after = without_item(after, "equipment", "e3")
+    about = {**FORMS["about_me"].values_of(reference_claims["about_me"]), "what_helps": "Music."}
+    after, _ = with_section(after, FORMS["about_me"], about)
+    said = [(c.section, c.said) for c in what_changed(reference_claims, after)]
+    assert said == [
+        ("About me", "changed what helps me"),
+        ("Needs", "n6 added: Sight or hearing: Glasses."),
+        ("Equipment", "e3 removed: Vibrating alarm pager"),
+    ]
+
+
+def test_content_errors_land_on_the_fields_they_are_about() -> None:
+    """A bad NHS number is the NHS field's problem, though the schema names identifiers.1.value."""
+    values = {**SUBJECT.values_of(reference_passport()["subject"]), "nhs": "1234567890"}
+    content = {**reference_passport(), "subject": SUBJECT.build(values)}
+    with pytest.raises(InvalidContent) as caught:
+        parse_content(content)
+    parts = SUBJECT.parts({}, values)
+    checked = check_content_error(caught.value, parts, prefix="subject", renames=SUBJECT.renames(values))
+    assert list(checked.by_field) == ["nhs"]
+    assert checked.problems[0].target == "f-nhs"
+    assert checked.problems[0].text.startswith("NHS number: not a valid NHS number")
+    assert {f.name for f in fields_of(parts)} >= {"noms", "nhs", "family_name", "date_of_birth"}
+
+
+def _signed_in(server: LiveServer, role: str = "care_staff") -> httpx.Client:
+    client = server.client()
+    form = client.get("/staff/sign-in").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf is not None
+    response = client.post("/staff/sign-in", data={"token": server.token(role), "csrf": csrf[1], "next": "/staff"})
+    assert response.status_code == 303
+    return client
+
+
+def test_the_list_is_audited_once_without_what_was_searched_for(server: LiveServer) -> None:
+    """One "search" row, no passport id, and not the name typed (it is personal data)."""
+    with server.client(server.token("care_staff")) as api:
+        assert api.post("/v1/passports", json=reference_passport()).status_code == 201
+    client = _signed_in(server)
+    listing = client.get("/staff")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', listing.text)
+    assert csrf is not None
+    page = client.post("/staff", data={"q": "whitfield", "csrf": csrf[1]})
+    assert page.status_code == 200 and "Whitfield, Arthur James" in page.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "Whitfield" not in client.post("/staff", data={"q": "nobody", "csrf": csrf[1]}).text
+    assert client.post("/staff", data={"q": "whitfield"}).status_code == 403  # no CSRF token
+    with transaction(server.deployment.engine) as session:
+        rows = list(session.exec(select(AuditRow).where(AuditRow.action == "search").order_by(col(AuditRow.seq))))
+    assert len(rows) == 3 and all(row.pid is None for row in rows)
+    assert json.loads(rows[1].detail or "{}") == {"searched": True, "shown": 1}
+    assert all("whitfield" not in (row.detail or "").lower() for row in rows)
+
+
+def test_a_new_passport_with_mistakes_keeps_what_was_typed(server: LiveServer) -> None:
+    """Each problem is named and linked to its field; the values come back in the form."""
+    client = _signed_in(server)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/staff/passports/new").text)
+    assert csrf is not None
+    sent = {"csrf": csrf[1], "noms": "A1234BC", "nhs": "123", "family_name": "O'Neill", "language": "en"}
+    response = client.post("/staff/passports/new", data=sent)
+    assert response.status_code == 422
+    assert '<a href="#f-nhs">NHS number: an NHS number is ten digits' in response.text
+    assert '<a href="#f-date-of-birth">Date of birth: fill this in.</a>' in response.text
+    assert 'value="O&#39;Neill"' in response.text and 'value="A1234BC"' in response.text
+
+
+def test_the_persons_requests_are_shown_and_marked_as_dealt_with(server: LiveServer) -> None:
+    """A correction the person asked for shows in the list and on the passport, until staff mark it dealt with."""
+    with server.client(server.token("care_staff")) as api:
+        pid = api.post("/v1/passports", json=reference_passport()).json()["pid"]
+    with transaction(server.deployment.engine) as session:
+        _, person = create_person_principal(session, org="prison:WYI", pid=pid)
+        request_correction(session, person=person, text="I stopped using the pager.", section="equipment")
+    client = _signed_in(server)
+    assert "1 waiting" in client.get("/staff").text
+    page = client.get(f"/staff/passports/{pid}").text
+    assert "I stopped using the pager." in page
+    action = re.search(r'action="(/staff/passports/[^"]+/resolve)"', page)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert action is not None and csrf is not None
+    assert client.post(action[1], data={}).status_code == 403  # no CSRF token: refused
+    done = client.post(action[1], data={"csrf": csrf[1]})
+    assert done.status_code == 303
+    assert "I stopped using the pager." not in client.get(f"/staff/passports/{pid}").text
+    assert "waiting" not in client.get("/staff").text

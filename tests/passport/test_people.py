@@ -1,0 +1,154 @@
+"""The person's own passport, in the domain: one-time codes, their own record only, consent, corrections, words."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from passport.deployment import Deployment
+from passport.identity import IssuerInfo, init_identity
+from passport.people import (
+    change_own_consent,
+    issue_sign_in_code,
+    open_corrections,
+    own_audit,
+    own_passport,
+    redeem_sign_in_code,
+    request_correction,
+)
+from passport.plain_words import describe_all
+from passport.principals import Principal
+from passport.records import create_passport
+from passport.storage import SignInCodeRow, transaction
+from schemas import parse_content
+from schemas.errors import AccessDenied, InvalidRequest, NotAuthenticated
+
+ORG = "prison:WYI"
+STAFF = Principal("staff-1", ORG, "care_staff")
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, database_url: str) -> Iterator[Deployment]:
+    """HMP Wymott with an empty database."""
+    init_identity(tmp_path, IssuerInfo(ORG, "HMP Wymott", "prison", "http://127.0.0.1:1"), now=int(time.time()))
+    opened = Deployment.open(home=tmp_path, database_url=database_url)
+    yield opened
+    opened.engine.dispose()
+
+
+def _passport(deployment: Deployment, reference: dict[str, Any]) -> str:
+    with transaction(deployment.engine) as session:
+        stored = create_passport(
+            session,
+            identity=deployment.identity,
+            principal=STAFF,
+            content=parse_content(reference),
+            now=int(time.time()),
+        )
+    return stored.pid
+
+
+def _sign_in(deployment: Deployment, pid: str) -> Principal:
+    with transaction(deployment.engine) as session:
+        code = issue_sign_in_code(session, principal=STAFF, pid=pid)
+    with transaction(deployment.engine) as session:
+        return redeem_sign_in_code(session, code=f"{code[:4]} {code[4:]}", org=ORG)
+
+
+def test_a_code_signs_in_once_and_only_to_its_own_passport(deployment: Deployment, reference: dict[str, Any]) -> None:
+    """The person reads their own passport; a used, wrong or expired code is refused."""
+    mine, other = _passport(deployment, reference), _passport(deployment, reference)
+    with transaction(deployment.engine) as session:
+        code = issue_sign_in_code(session, principal=STAFF, pid=mine)
+    with transaction(deployment.engine) as session:
+        person = redeem_sign_in_code(session, code=code, org=ORG)
+    assert (person.role, person.person_pid) == ("person", mine)
+    for wrong in (code, "12345678", "abc", ""):
+        with pytest.raises(NotAuthenticated), transaction(deployment.engine) as session:
+            redeem_sign_in_code(session, code=wrong, org=ORG)
+    with transaction(deployment.engine) as session:
+        expired = issue_sign_in_code(session, principal=STAFF, pid=other)
+        for row in session.exec(select(SignInCodeRow)).all():
+            row.expires_at = row.created_at - timedelta(seconds=1)
+            session.add(row)
+    with pytest.raises(NotAuthenticated), transaction(deployment.engine) as session:
+        redeem_sign_in_code(session, code=expired, org=ORG)
+    with transaction(deployment.engine) as session:
+        assert own_passport(session, person=person).pid == mine
+
+
+def test_reception_cannot_print_codes_and_staff_cannot_use_person_functions(
+    deployment: Deployment, reference: dict[str, Any]
+) -> None:
+    """Only care staff and admins print codes; the person's functions refuse anyone but a person."""
+    pid = _passport(deployment, reference)
+    with pytest.raises(AccessDenied), transaction(deployment.engine) as session:
+        issue_sign_in_code(session, principal=Principal("r", ORG, "reception"), pid=pid)
+    with pytest.raises(AccessDenied), transaction(deployment.engine) as session:
+        own_passport(session, person=STAFF)
+
+
+def test_the_person_withdraws_and_gives_back_consent(deployment: Deployment, reference: dict[str, Any]) -> None:
+    """Stopping councils seeing services is a withdrawal in a new version; allowing it again folds it in."""
+    pid = _passport(deployment, reference)
+    person = _sign_in(deployment, pid)
+    now = int(time.time())
+    with transaction(deployment.engine) as session:
+        stored = change_own_consent(
+            session,
+            identity=deployment.identity,
+            person=person,
+            audience="local_authority",
+            section="services",
+            allow=False,
+            now=now,
+        )
+    content = parse_content(stored.content)
+    assert stored.ver == 2 and "services" not in content.consent.permitted_sections("local_authority")
+    assert content.consent.withdrawals[-1].recorded_by.role == "person"
+    with transaction(deployment.engine) as session:
+        again = change_own_consent(
+            session,
+            identity=deployment.identity,
+            person=person,
+            audience="local_authority",
+            section="services",
+            allow=True,
+            now=now,
+        )
+    restored = parse_content(again.content)
+    assert "services" in restored.consent.permitted_sections("local_authority")
+    assert restored.consent.how == "self_service" and restored.consent.withdrawals == ()
+    with pytest.raises(InvalidRequest), transaction(deployment.engine) as session:
+        change_own_consent(
+            session,
+            identity=deployment.identity,
+            person=person,
+            audience="health",
+            section="consent",
+            allow=True,
+            now=now,
+        )
+    with Session(deployment.engine) as session:
+        events = describe_all(own_audit(session, person=person), {ORG: "HMP Wymott"})
+    assert [e.sentence for e in events[:2]] == ["You changed who can see your passport."] * 2
+    assert events[-1].sentence == "HMP Wymott care staff made your passport."
+
+
+def test_a_correction_request_reaches_care_staff(deployment: Deployment, reference: dict[str, Any]) -> None:
+    """What the person says is wrong shows in care staff's list for that passport."""
+    pid = _passport(deployment, reference)
+    person = _sign_in(deployment, pid)
+    with transaction(deployment.engine) as session:
+        request_correction(session, person=person, text="I do not use a wheelchair any more.", section="needs")
+    with Session(deployment.engine) as session:
+        found = open_corrections(session, principal=STAFF, pid=pid)
+    assert [(c.section, c.text) for c in found] == [("needs", "I do not use a wheelchair any more.")]
+    with pytest.raises(InvalidRequest), transaction(deployment.engine) as session:
+        request_correction(session, person=person, text="   ")
