@@ -9,6 +9,8 @@ with no detail, and its traceback goes to the log without the request body.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auditing import audit_refusal
 from api.pages.web import SignInNeeded, is_page, render
+from schemas import describe_errors
 from schemas.errors import (
     AccessDenied,
     AlreadyExists,
@@ -38,6 +41,12 @@ from schemas.errors import (
 )
 
 log = logging.getLogger("care_passport")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",  # passports are special category data: never cached on the way
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
 PROBLEM_JSON = "application/problem+json"
 
 # Most specific first: the first class an error is an instance of decides its status.
@@ -111,6 +120,14 @@ def error_page(request: Request, error: PassportError) -> Response:
     return render(request, "error.html", status_code=status, title=title, detail=detail, back=back)
 
 
+def _without_body(errors: Sequence[Any]) -> list[Any]:
+    """FastAPI's errors, located from inside the body (its locations start with "body")."""
+    return [
+        {**e, "loc": tuple(e.get("loc", ())[1:]) if e.get("loc", ())[:1] == ("body",) else e.get("loc", ())}
+        for e in errors
+    ]
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
@@ -132,13 +149,7 @@ def install(app: FastAPI) -> None:
             request.state.principal if hasattr(request.state, "principal") else None,
             "invalid_content",
         )
-        errors = [
-            {
-                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body",
-                "message": str(err.get("msg", "invalid")),
-            }
-            for err in exc.errors()
-        ]
+        errors = describe_errors(_without_body(exc.errors()), exc.body)
         invalid = InvalidContent("the request body is not valid", errors=errors)
         return error_page(request, invalid) if is_page(request) else problem_response(invalid)
 
@@ -152,13 +163,24 @@ def install(app: FastAPI) -> None:
         return problem_response(InvalidRequest(str(exc.detail)))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        body = {
-            "type": "about:blank",
-            "title": "Internal error",
-            "status": 500,
-            "detail": "something went wrong on our side; nothing was changed",
-            "code": "internal_error",
-        }
-        return JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Only the route is logged: a path may hold a passport id, and the body personal data.
+        route = getattr(request.scope.get("route"), "path", "an unknown route")
+        log.exception("unexpected error on %s %s", request.method, route)
+        response: Response
+        if is_page(request):
+            detail = "Something went wrong on our side. Nothing was changed. Please try again."
+            response = render(request, "error.html", status_code=500, title="Sorry", detail=detail, back="/")
+        else:
+            body = {
+                "type": "about:blank",
+                "title": "Internal error",
+                "status": 500,
+                "detail": "something went wrong on our side; nothing was changed",
+                "code": "internal_error",
+            }
+            response = JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)
+        # This handler runs outside the app's own middleware, so it sets the security headers itself.
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response

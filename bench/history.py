@@ -38,8 +38,17 @@ def build_history(count: int) -> tuple[list[str], TrustStore, list[tuple[bytes, 
     issuer, prev = "prison:WYI", None
     for ver in range(1, count + 1):
         handover = Handover("prison:RSY", "transfer", "2026-12-01") if ver == count // 2 else None
+        holder = keys["prison:RSY"].public if handover else None
         version = issue_version(
-            key=keys[issuer], issuer=issuer, pid=pid, ver=ver, prev=prev, content=content, iat=IAT, handover=handover
+            key=keys[issuer],
+            issuer=issuer,
+            pid=pid,
+            ver=ver,
+            prev=prev,
+            content=content,
+            iat=IAT,
+            handover=handover,
+            holder=holder,
         )
         versions.append(version.serialize())
         head, payload, signature = SdJwt.parse(version.serialize()).issuer_jwt.split(".")

@@ -141,7 +141,7 @@ def read_header(token: str, *, typ: str) -> dict[str, Any]:
     return header
 
 
-def verify_compact(token: str, *, typ: str, resolve_key: KeyResolver) -> VerifiedJws:
+def verify_compact(token: str, *, typ: str, resolve_key: KeyResolver, inflate: bool = False) -> VerifiedJws:
     """Verify a compact JWS (steps 1-5 of the module docstring) and return what it says.
 
     ``resolve_key`` maps a ``kid`` to a trusted key or raises :class:`UnknownKey`.
@@ -151,10 +151,12 @@ def verify_compact(token: str, *, typ: str, resolve_key: KeyResolver) -> Verifie
     if not isinstance(kid, str) or not KID_PATTERN.fullmatch(kid):
         raise UnknownKey("the kid is not a key thumbprint")
     key = resolve_key(kid)
-    return verify_with_key(token, typ=typ, key=key, header=header)
+    return verify_with_key(token, typ=typ, key=key, header=header, inflate=inflate)
 
 
-def verify_with_key(token: str, *, typ: str, key: PublicKey, header: dict[str, Any] | None = None) -> VerifiedJws:
+def verify_with_key(
+    token: str, *, typ: str, key: PublicKey, header: dict[str, Any] | None = None, inflate: bool = False
+) -> VerifiedJws:
     """Verify a compact JWS against one known key (a Key Binding JWT names its key in ``cnf``)."""
     if header is None:
         header = read_header(token, typ=typ)
@@ -163,14 +165,16 @@ def verify_with_key(token: str, *, typ: str, key: PublicKey, header: dict[str, A
     except jose_errors.JoseError as exc:
         raise _translate(exc) from exc
     payload = signed.payload
-    if header.get("zip") == "DEF":
-        payload = inflate(payload)
-    elif "zip" in header:
-        raise MalformedToken("unsupported zip")
+    if "zip" in header:
+        # Only a token type that is meant to be compressed (the card) is ever inflated: for any other, a
+        # zip header is refused rather than given a decompressor to exhaust.
+        if not inflate or header["zip"] != "DEF":
+            raise MalformedToken("this kind of token is not compressed")
+        payload = inflate_deflated(payload)
     return VerifiedJws(header=header, claims=_json_object(payload, what="payload"), key=key, compact=token)
 
 
-def inflate(data: bytes) -> bytes:
+def inflate_deflated(data: bytes) -> bytes:
     """Raw DEFLATE, refusing output past :data:`MAX_INFLATED_BYTES` (a zip bomb)."""
     inflater = zlib.decompressobj(-15)
     try:

@@ -143,10 +143,12 @@ class SdJwt:
 
 @dataclass(frozen=True)
 class KeyBindingPolicy:
-    """What a verifier requires of a Key Binding JWT: the audience it must be for, and maybe a nonce."""
+    """What a verifier requires of a Key Binding JWT: the audience it must be for, maybe a nonce, and how old
+    it may be (RFC 9901 s.7.3: an acceptable window for ``iat``)."""
 
     audience: str
     nonce: str | None = None
+    max_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -361,4 +363,6 @@ def _verify_key_binding(
     iat = kb.get("iat")
     if not isinstance(iat, int) or isinstance(iat, bool) or iat > now + KB_CLOCK_SKEW_SECONDS:
         raise KeyBindingInvalid("the Key Binding JWT has no valid issue time")
+    if policy.max_age is not None and iat < now - policy.max_age:
+        raise KeyBindingInvalid("the view is older than a view may be; ask for a new one")
     return kb

@@ -85,14 +85,16 @@ class TrustStore:
             raise UnknownKey("the token is signed by a key that is not trusted here")
         return entry
 
-    def verify(self, token: str, *, typ: str) -> VerifiedJws:
+    def verify(self, token: str, *, typ: str, inflate: bool = False) -> VerifiedJws:
         """Verify a compact JWS whose payload names its ``iss`` and ``iat``, against this store.
 
         1. caps, alg, typ, kid format and signature (:func:`crypto.jws.verify_compact`);
         2. ``iss`` must be the organisation that owns the key;
         3. ``iat`` must be before the key's revocation time.
+
+        ``inflate`` allows a ``zip: DEF`` payload (for a card), inflated under a cap.
         """
-        verified = verify_compact(token, typ=typ, resolve_key=lambda kid: self.lookup(kid).key)
+        verified = verify_compact(token, typ=typ, resolve_key=lambda kid: self.lookup(kid).key, inflate=inflate)
         entry = self.lookup(verified.key.kid)
         iss, iat = verified.claims.get("iss"), verified.claims.get("iat")
         if not isinstance(iss, str) or not isinstance(iat, int) or isinstance(iat, bool):

@@ -140,7 +140,7 @@ class Card:
         if len(jws) > MAX_JWS_CHARS:
             raise TokenTooLarge("the card is longer than one QR code holds")
         # 2.
-        verified = trust.verify(jws, typ=CARD_TYP)
+        verified = trust.verify(jws, typ=CARD_TYP, inflate=True)
         claims = verified.claims
         # 3.
         unknown, missing = set(claims) - _CLAIMS, _REQUIRED - set(claims)
@@ -150,6 +150,10 @@ class Card:
         # 4.
         if exp <= iat:
             raise MalformedToken("the card expires before it was issued")
+        if exp - iat > MAX_TTL_SECONDS:
+            # No card is issued for longer; one that claims to be was not made by us (or by a key since revoked,
+            # whose backdated iat would otherwise outlive the revocation).
+            raise MalformedToken("the card claims a longer life than any card is issued for")
         if now > exp + CLOCK_SKEW_SECONDS:
             raise TokenExpired("the card has expired; ask for a new one")
         if iat > now + CLOCK_SKEW_SECONDS:

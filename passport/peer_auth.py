@@ -21,6 +21,7 @@ CLIENT_ASSERTION_TYP = "cp-client+jwt"
 LIFETIME_SECONDS = 120
 MAX_LIFETIME_SECONDS = 300
 CLOCK_SKEW_SECONDS = 60
+MAX_JTI_CHARS = 128  # with the issuer, it must fit the seen_assertion key
 
 
 def make_client_assertion(*, key: SigningKey, issuer: str, audience: str, now: int) -> str:
@@ -50,12 +51,17 @@ def verify_client_assertion(session: Session, token: str, *, trust: TrustStore, 
     iss, exp, iat, jti = claims.get("iss"), claims.get("exp"), claims.get("iat"), claims.get("jti")
     if claims.get("sub") != iss or claims.get("aud") != audience:
         raise NotAuthenticated("the client assertion is not for this organisation")
-    if not isinstance(exp, int) or not isinstance(iat, int) or not isinstance(jti, str) or not 16 <= len(jti) <= 200:
+    if not _is_int(exp) or not _is_int(iat) or not isinstance(jti, str) or not 16 <= len(jti) <= MAX_JTI_CHARS:
         raise NotAuthenticated("the client assertion lacks exp, iat or jti")
+    assert isinstance(exp, int) and isinstance(iat, int)
     if exp <= now - CLOCK_SKEW_SECONDS or iat > now + CLOCK_SKEW_SECONDS or exp - iat > MAX_LIFETIME_SECONDS:
         raise NotAuthenticated("the client assertion has expired or lives too long")
     _remember(session, jti=jti, issuer=str(iss), exp=exp, now=now)
     return str(iss)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _remember(session: Session, *, jti: str, issuer: str, exp: int, now: int) -> None:

@@ -23,6 +23,7 @@ from schemas.errors import ConfigurationError, InvalidRequest, MalformedToken, N
 METADATA_PATH = "/.well-known/care-passport-issuer"
 MAX_DOCUMENT_BYTES = 256 * 1024
 EXPORT_FORMAT = "care-passport-trust-list/1"
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ class Peer:
     def thumbprints(self) -> list[str]:
         """The RFC 7638 thumbprints of its keys: what a person compares before trusting them."""
         return [key.kid for key in self.keys]
+
+    def signing_key(self) -> PublicKey:
+        """Its active key: the first it publishes that is not revoked (a JWK Set lists the active key first)."""
+        for key in self.keys:
+            if key.kid not in self.revoked:
+                return key
+        raise UntrustedIssuer("every key of that organisation is revoked")
 
     def trust_store(self) -> TrustStore:
         """Its keys, as trusted keys of its organisation."""
@@ -77,29 +85,45 @@ class Peer:
         return cls(org_id, str(name), str(kind), str(base_url).rstrip("/"), keys, dict(revoked))
 
 
+def peer_url(url: str) -> str:
+    """A peer's address, which must be https (bearer assertions and whole records cross it), except on this machine."""
+    parsed = httpx.URL(url.rstrip("/")) if url.startswith(("http://", "https://")) else None
+    if parsed is None or not parsed.host:
+        raise InvalidRequest("the peer's address must be an https URL")
+    if parsed.scheme != "https" and parsed.host not in _LOOPBACK:
+        raise InvalidRequest("the peer's address must be https (plain http only to this machine)")
+    return str(parsed).rstrip("/")
+
+
 def fetch_peer(url: str, *, client: httpx.Client) -> Peer:
     """Fetch a peer's issuer metadata and JWK Set from its base URL."""
-    base = url.rstrip("/")
-    if not base.startswith(("http://", "https://")):
-        raise InvalidRequest("the peer's address must be an http(s) URL")
-    metadata = _get_json(client, base + METADATA_PATH)
+    base = peer_url(url)
+    metadata = get_json(client, base + METADATA_PATH, cap=MAX_DOCUMENT_BYTES)
     jwks_uri = metadata.get("jwks_uri") if isinstance(metadata, dict) else None
-    if not isinstance(jwks_uri, str) or not jwks_uri.startswith(("http://", "https://")):
+    if not isinstance(jwks_uri, str):
         raise MalformedToken("the peer's metadata names no JWK Set")
-    return Peer.from_json({**metadata, "jwks": _get_json(client, jwks_uri)})
+    return Peer.from_json({**metadata, "jwks": get_json(client, peer_url(jwks_uri), cap=MAX_DOCUMENT_BYTES)})
 
 
-def _get_json(client: httpx.Client, url: str) -> Any:
+def get_json(client: httpx.Client, url: str, *, cap: int, headers: dict[str, str] | None = None) -> Any:
+    """GET a JSON document from a peer, reading at most ``cap`` bytes of it (a bigger one is refused unread)."""
     try:
-        response = client.get(url, timeout=10, follow_redirects=False)
+        with client.stream("GET", url, headers=headers, timeout=30, follow_redirects=False) as response:
+            if response.status_code == 404:
+                raise NotFound("the peer has nothing for this organisation there")
+            if response.status_code != 200:
+                raise ConfigurationError(f"the peer answered {response.status_code}")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > cap:
+                    raise ConfigurationError("the peer's answer is larger than allowed")
     except httpx.HTTPError as exc:
         raise ConfigurationError("the peer cannot be reached") from exc
-    if response.status_code != 200 or len(response.content) > MAX_DOCUMENT_BYTES:
-        raise ConfigurationError(f"the peer answered {response.status_code} for its issuer documents")
     try:
-        return response.json()
+        return json.loads(body)
     except ValueError as exc:
-        raise MalformedToken("the peer's issuer documents are not JSON") from exc
+        raise MalformedToken("the peer's answer is not JSON") from exc
 
 
 def pin(peer: Peer, expected: Iterable[str]) -> None:

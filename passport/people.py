@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from passport import audit
@@ -21,12 +22,20 @@ from passport.identity import Identity
 from passport.principals import Principal, create_person_principal
 from passport.records import StoredVersion, actor_of, current_version, next_version
 from passport.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, utcnow
-from schemas import DISCLOSABLE_SECTIONS, Audience, PassportContent, content_to_claims, parse_content
+from schemas import (
+    DISCLOSABLE_SECTIONS,
+    MAX_TEXT_LENGTH,
+    Audience,
+    PassportContent,
+    clean_text,
+    content_to_claims,
+    parse_content,
+)
 from schemas.errors import AccessDenied, InvalidRequest, NotAuthenticated, NotFound
 
 CODE_DIGITS = 8
 CODE_LIFETIME = timedelta(hours=24)
-MAX_CORRECTION_CHARS = 2000
+MAX_CORRECTION_CHARS = MAX_TEXT_LENGTH
 
 
 def _code_hash(code: str) -> str:
@@ -43,6 +52,13 @@ def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, sour
     require_on(principal, "sign_in_code", session.get(PassportRow, pid))
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     now = utcnow()
+    # A new code replaces any the person had not used: only the newest printed paper works.
+    session.execute(
+        update(SignInCodeRow)
+        .where(col(SignInCodeRow.pid) == pid, col(SignInCodeRow.used_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.add(
         SignInCodeRow(
             code_hash=_code_hash(code),
@@ -66,8 +82,15 @@ def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | 
     now = utcnow()
     if row is None or row.org != org or row.used_at is not None or _aware(row.expires_at) <= now:
         raise NotAuthenticated("that code is not right")
-    row.used_at = now
-    session.add(row)
+    # Used up in one statement that only an unused code passes, so two sign-ins at once cannot both use it.
+    used = session.execute(
+        update(SignInCodeRow)
+        .where(col(SignInCodeRow.code_hash) == row.code_hash, col(SignInCodeRow.used_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotAuthenticated("that code is not right")
     _, person = create_person_principal(session, org=org, pid=row.pid)
     audit.record(session, actor=actor_of(person, source), action="sign_in", pid=row.pid)
     return person
@@ -167,9 +190,7 @@ def request_correction(
 ) -> CorrectionRow:
     """The person says something is wrong; care staff see it in their list."""
     row = _own(session, person)
-    cleaned = text.strip()
-    if not cleaned or len(cleaned) > MAX_CORRECTION_CHARS:
-        raise InvalidRequest(f"please write what is wrong, in up to {MAX_CORRECTION_CHARS} letters")
+    cleaned = clean_text(text, field="text")
     if section is not None and section not in (*DISCLOSABLE_SECTIONS, "subject"):
         raise InvalidRequest("that is not a part of the passport")
     correction = CorrectionRow(pid=row.pid, section=section, text=cleaned, created_at=utcnow())
@@ -199,11 +220,11 @@ def open_corrections(session: Session, *, principal: Principal, pid: str | None 
 
 
 def resolve_correction(
-    session: Session, *, principal: Principal, correction_id: int, source: str | None = None
+    session: Session, *, principal: Principal, correction_id: int, pid: str, source: str | None = None
 ) -> None:
-    """Mark a correction request as dealt with."""
+    """Mark a correction request about passport ``pid`` as dealt with."""
     correction = session.get(CorrectionRow, correction_id)
-    if correction is None:
+    if correction is None or correction.pid != pid:
         raise NotFound("no such correction request")
     require_on(principal, "amend", session.get(PassportRow, correction.pid))
     correction.resolved_at, correction.resolved_by = utcnow(), principal.id

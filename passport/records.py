@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from crypto import canonical_json
-from passport import audit
+from crypto import PublicKey, canonical_json
+from passport import audit, peers
 from passport.access import Action, require, require_on
 from passport.card import issue_card
 from passport.identity import Identity
@@ -25,7 +25,7 @@ from passport.principals import Principal
 from passport.storage import PassportRow, VersionRow, as_utc, utcnow
 from passport.versions import Handover, Version, issue_version
 from schemas import PassportContent, parse_content
-from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound, StaleVersion
+from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound, StaleVersion, UntrustedIssuer
 
 
 @dataclass(frozen=True)
@@ -209,9 +209,20 @@ def hand_over(
     now: int,
     source: str | None = None,
 ) -> StoredVersion:
-    """Issue a version that hands custody to another organisation (a transfer or a release)."""
+    """Issue a version that hands custody to another organisation (a transfer or a release).
+
+    The receiver must be a trusted peer: it will sign the next version and serve views, so it must have keys
+    this organisation knows. The version's ``cnf`` names the receiver's active key, which binds those views.
+    """
+    require_on(principal, "handover", session.get(PassportRow, pid))  # before saying anything about the receiver
     if handover.to == identity.org_id:
         raise InvalidRequest("a passport cannot be handed over to its own custodian")
+    try:
+        receiver = peers.get_peer(session, handover.to)
+    except UntrustedIssuer as exc:
+        raise InvalidRequest(
+            "hand over only to an organisation this one trusts (add it with 'passport trust add')"
+        ) from exc
     return next_version(
         session,
         identity=identity,
@@ -222,6 +233,7 @@ def hand_over(
         now=now,
         source=source,
         handover=handover,
+        holder=receiver.signing_key(),
     )
 
 
@@ -237,6 +249,7 @@ def next_version(
     source: str | None,
     content: PassportContent | None = None,
     handover: Handover | None = None,
+    holder: PublicKey | None = None,
     permission: Action | None = None,
 ) -> StoredVersion:
     """Sign and store the version after the current one (new content, or a handover), if ``expected_ver`` is current.
@@ -263,6 +276,7 @@ def next_version(
         content=content,
         iat=now,
         handover=handover,
+        holder=holder,
     )
     # The optimistic lock: only one writer moves current_ver from the version it read.
     moved = session.execute(

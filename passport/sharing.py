@@ -24,7 +24,7 @@ from passport.principals import Principal
 from passport.records import StoredVersion, actor_of, current_version
 from passport.storage import AuditRow, OverrideRow, PassportRow, utcnow
 from passport.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
-from schemas import AUDIENCES, Audience, PassportContent, parse_content
+from schemas import AUDIENCES, Audience, PassportContent, clean_text, parse_content
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
 
 OVERRIDE_LIFETIME = timedelta(days=30)
@@ -120,8 +120,7 @@ def create_override(
     chosen = _audience(audience)
     if lawful_basis not in LAWFUL_BASES:
         raise InvalidRequest(f"the lawful basis must be one of {', '.join(LAWFUL_BASES)}")
-    if not reason.strip() or len(reason) > 2000:
-        raise InvalidRequest("give the reason for the override (1 to 2,000 characters)")
+    reason = clean_text(reason, field="reason")
     stored = current_version(session, pid, row.current_ver)
     checked = check_override_targets(parse_content(stored.content), targets)
     now = utcnow()

@@ -27,6 +27,7 @@ from passport.card import Card
 from passport.chain import KnownHead, verify_history
 from passport.identity import Identity
 from passport.peer_auth import make_client_assertion
+from passport.peers import get_json, peer_url
 from passport.principals import Principal
 from passport.records import actor_of, store_version
 from passport.storage import PassportRow, VersionRow, utcnow
@@ -59,27 +60,21 @@ def pull_history(card: Card, *, base_url: str, identity: Identity, client: httpx
     """Step 2: the whole history from the card's issuer at ``base_url``, asked for with a client assertion."""
     if card.issuer == identity.org_id:
         raise InvalidRequest("this card was issued here; there is nothing to import")
-    base = base_url.rstrip("/")
     assertion = make_client_assertion(
         key=identity.keyring.active, issuer=identity.org_id, audience=card.issuer, now=now
     )
     try:
-        response = client.get(
-            f"{base}/v1/passports/{card.pid}/versions",
+        answer = get_json(
+            client,
+            f"{peer_url(base_url)}/v1/passports/{card.pid}/versions",
+            cap=MAX_RESPONSE_BYTES,
             headers={"Authorization": f"Bearer {assertion}"},
-            timeout=30,
-            follow_redirects=False,
         )
-    except httpx.HTTPError as exc:
-        raise ConfigurationError("the issuer cannot be reached; the card still verifies offline") from exc
-    if response.status_code == 404:
-        raise NotFound("the issuer does not hand this passport to this organisation")
-    if response.status_code != 200 or len(response.content) > MAX_RESPONSE_BYTES:
-        raise ConfigurationError(f"the issuer answered {response.status_code}")
-    try:
-        history = response.json()["sd_jwts"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise MalformedToken("the issuer's answer is not a passport history") from exc
+    except NotFound as exc:
+        raise NotFound("the issuer does not hand this passport to this organisation") from exc
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{exc.detail}; the card still verifies offline") from exc
+    history = answer.get("sd_jwts") if isinstance(answer, dict) else None
     if not isinstance(history, list) or not all(isinstance(t, str) for t in history):
         raise MalformedToken("the issuer's answer is not a passport history")
     return history

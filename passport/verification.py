@@ -13,6 +13,9 @@ from passport.versions import Version
 from schemas.api import DisclosedOut, VerifiedOut
 from schemas.errors import InvalidRequest
 
+# A view was true when it was given; past this age the recipient asks the custodian for a fresh one.
+VIEW_MAX_AGE_SECONDS = 30 * 24 * 3600
+
 
 @dataclass(frozen=True)
 class Verification:
@@ -67,7 +70,8 @@ def verify_token(text: str, *, trust: TrustStore, audience: str, now: int) -> Ve
     sd_jwt = SdJwt.parse(text)
     if sd_jwt.kb_jwt is None:
         return Verification("version", Version.verify(sd_jwt, trust=trust, now=now), None, None)
-    verified = verify(sd_jwt, trust=trust, key_binding=KeyBindingPolicy(audience=audience), now=now)
+    policy = KeyBindingPolicy(audience=audience, max_age=VIEW_MAX_AGE_SECONDS)
+    verified = verify(sd_jwt, trust=trust, key_binding=policy, now=now)
     return Verification("view", Version.from_verified(verified, require_full=False), None, audience)
 
 

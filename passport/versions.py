@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
-from crypto import SD_JWT_TYP, SdJwt, SigningKey, TrustStore, VerifiedSdJwt, issue, verify
+from crypto import SD_JWT_TYP, PublicKey, SdJwt, SigningKey, TrustStore, VerifiedSdJwt, issue, verify
 from schemas import PassportContent, content_to_claims, parse_content
-from schemas.errors import InvalidContent, MalformedToken
+from schemas.errors import InvalidContent, InvalidRequest, MalformedToken
 
 VCT = "urn:care-passport:passport:1"
 HANDOVER_CLAIM = "handover"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 HandoverReason = Literal["transfer", "release"]
 
@@ -56,11 +58,17 @@ class Custody:
 
 @dataclass(frozen=True)
 class Handover:
-    """A handover of custody: to whom, why and on which day."""
+    """A handover of custody: to whom, why and on which day (YYYY-MM-DD, like every date in a passport)."""
 
     to: str
     reason: HandoverReason
     date: str
+
+    def __post_init__(self) -> None:
+        if not _is_iso_date(self.date):
+            raise InvalidRequest("the handover date must be a real date written YYYY-MM-DD")
+        if self.reason not in ("transfer", "release"):
+            raise InvalidRequest("the handover reason must be transfer or release")
 
     def to_claim(self) -> dict[str, str]:
         """The concealed ``handover`` claim."""
@@ -115,7 +123,7 @@ class Version:
         assert isinstance(iat, int)  # checked by the trust store
         custody = Custody.from_claim(p.get("custody"), iss=verified.issuer)
         claims = {k: v for k, v in verified.claims.items() if k not in p}
-        handover = _handover(claims.pop(HANDOVER_CLAIM, None), custody)
+        handover = _handover(claims.pop(HANDOVER_CLAIM, None), custody, required=require_full)
         content = None
         if require_full:
             try:
@@ -146,8 +154,12 @@ def issue_version(
     content: PassportContent,
     iat: int,
     handover: Handover | None = None,
+    holder: PublicKey | None = None,
 ) -> Version:
-    """Sign a version. ``cnf`` names ``key``: the custodian binds views of this version with it."""
+    """Sign a version. ``cnf`` names the key that binds views of it: the signer's own, or on a handover the
+    receiving organisation's (``holder``), since from then on the receiver is the custodian who serves views."""
+    if (handover is None) != (holder is None):
+        raise ValueError("a handover names the receiver's key, and only a handover does")
     custody = Custody(org=issuer, next=handover.to if handover else None)
     visible: dict[str, Any] = {"iss": issuer, "iat": iat, "vct": VCT, "pid": pid, "ver": ver}
     if prev is not None:
@@ -156,14 +168,26 @@ def issue_version(
     concealed = content_to_claims(content)
     if handover is not None:
         concealed[HANDOVER_CLAIM] = handover.to_claim()
-    sd_jwt = issue(key=key, visible=visible, concealed=concealed, holder=key.public, typ=SD_JWT_TYP)
+    sd_jwt = issue(key=key, visible=visible, concealed=concealed, holder=holder or key.public, typ=SD_JWT_TYP)
     claims = content_to_claims(content)
     return Version(sd_jwt, pid, ver, prev, issuer, iat, custody, claims, content, handover)
 
 
-def _handover(claim: object, custody: Custody) -> Handover | None:
+def _is_iso_date(text: str) -> bool:
+    """YYYY-MM-DD and a real day (``date.fromisoformat`` alone would also take 20240101 and 2024-W01-1)."""
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _handover(claim: object, custody: Custody, *, required: bool) -> Handover | None:
+    """The handover details: disclosed in a version as issued; a view leaves them out (they are custody's business)."""
     if claim is None:
-        if custody.next is not None:
+        if custody.next is not None and required:
             raise MalformedToken("a handover version must disclose its handover")
         return None
     if (
@@ -171,6 +195,7 @@ def _handover(claim: object, custody: Custody) -> Handover | None:
         or claim.get("to") != custody.next
         or claim.get("reason") not in ("transfer", "release")
         or not isinstance(claim.get("date"), str)
+        or not _is_iso_date(claim["date"])
     ):
         raise MalformedToken("the handover claim does not match custody")
     return Handover(to=claim["to"], reason=claim["reason"], date=claim["date"])

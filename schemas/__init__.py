@@ -35,7 +35,7 @@ from schemas.consent import (
     SectionName,
     Withdrawal,
 )
-from schemas.content import MAX_CONTENT_BYTES, PassportContent, content_to_claims, parse_content
+from schemas.content import MAX_CONTENT_BYTES, PassportContent, content_to_claims, describe_errors, parse_content
 from schemas.eligibility import (
     CARE_ACT_OUTCOMES,
     Band,
@@ -115,6 +115,7 @@ from schemas.primitives import (
     LanguageTag,
     ShortText,
     Text,
+    clean_text,
 )
 
 __all__ = [
@@ -219,7 +220,9 @@ __all__ = [
     "Withdrawal",
     "WrongTokenType",
     "all_error_classes",
+    "clean_text",
     "content_to_claims",
+    "describe_errors",
     "mod11_check_digit",
     "parse_content",
     "pnc_check_letter",

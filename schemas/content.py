@@ -10,7 +10,8 @@ back gives an equal model. Nothing is half-accepted.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
@@ -40,7 +41,6 @@ MAX_CONTENT_BYTES = 1_048_576
 _DISCRIMINATORS = ("system", "scheme")
 _ROOT = "(root)"
 _MAX_REPORTED_ERRORS = 100
-_MAX_PATH_PART = 64
 _FIELDS_IN_SUMMARY = 3
 
 
@@ -168,6 +168,14 @@ def _no_constant(name: str) -> object:
     raise ValueError("NaN and Infinity are not JSON")
 
 
+def describe_errors(errors: Sequence[ErrorDetails], data: object) -> list[dict[str, str]]:
+    """Validation errors as ``{"field", "message"}`` pairs that name the rule and never the input.
+
+    For errors pydantic reported elsewhere (a request body validated by the API): ``data`` is what was sent.
+    """
+    return _describe(list(errors), data)
+
+
 def _describe(errors: list[ErrorDetails], data: object) -> list[dict[str, str]]:
     described: list[dict[str, str]] = []
     for error in errors:
@@ -229,6 +237,9 @@ def _message(error: ErrorDetails) -> str:
     return error["msg"]
 
 
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
 def _dotted(path: FieldPath) -> str:
     return ".".join(_part(p) for p in path) if path else _ROOT
 
@@ -236,5 +247,5 @@ def _dotted(path: FieldPath) -> str:
 def _part(part: str | int) -> str:
     if isinstance(part, int):
         return str(part)
-    # A key the sender made up is shown (it is a field name, not a value), but never at any length.
-    return part if len(part) <= _MAX_PATH_PART else part[:_MAX_PATH_PART] + "..."
+    # A key the sender made up is shown only if it looks like a field name: a made-up key can carry a value.
+    return part if _FIELD_NAME.fullmatch(part) else "(a field not in the passport)"

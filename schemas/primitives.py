@@ -17,6 +17,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
+from schemas.errors import InvalidContent
+
 MAX_TEXT_LENGTH = 2_000
 """Longest free-text field (a summary, a note, an outcome), in characters."""
 
@@ -134,3 +136,21 @@ ItemId = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ITEM_ID_L
 
 LanguageTag = Annotated[str, StringConstraints(min_length=2, max_length=35), AfterValidator(_check_language_tag)]
 """A BCP 47 (RFC 5646) language tag such as ``en``, ``cy`` or ``pl``."""
+
+
+def clean_text(value: str, *, field: str) -> str:
+    """Free text from outside the passport (a correction request, an override's reason), checked like the text in
+    it: 1 to 2,000 characters, not blank, no control characters; else :class:`InvalidContent` naming ``field``."""
+    text = value.strip()
+    problem = None
+    if not text:
+        problem = "must not be blank"
+    elif len(text) > MAX_TEXT_LENGTH:
+        problem = f"must be at most {MAX_TEXT_LENGTH} characters"
+    elif _FORBIDDEN_CHARACTERS.search(text):
+        problem = "must not contain control characters or unpaired surrogates"
+    if problem is not None:
+        raise InvalidContent(
+            f"the {field.replace('_', ' ')} is not valid text", errors=[{"field": field, "message": problem}]
+        )
+    return text

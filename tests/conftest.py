@@ -20,7 +20,9 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from crypto import SigningKey
 from passport.identity import IssuerInfo, init_identity
+from passport.peers import Peer, save_peer
 from passport.principals import create_principal
 from passport.storage import transaction
 
@@ -93,6 +95,15 @@ class LiveServer:
         with transaction(deployment.engine) as session:
             token, _ = create_principal(session, org=org or deployment.identity.org_id, role=role, audience=audience)
         return token
+
+    def trust(self, org: str, name: str = "A peer") -> SigningKey:
+        """Trust another organisation (a key made here stands for its deployment); its key, to sign as it."""
+        key = SigningKey.generate()
+        kind = {"prison": "prison", "la": "local_authority", "health": "health", "probation": "probation"}
+        peer = Peer(org, name, kind[org.split(":")[0]], "http://127.0.0.1:9", (key.public,), {})
+        with transaction(self.deployment.engine) as session:
+            save_peer(session, peer, identity=self.deployment.identity)
+        return key
 
     def client(self, token: str | None = None) -> httpx.Client:
         """An HTTP client for this server, with a bearer token if given."""

@@ -28,7 +28,7 @@ from passport.people import MAX_CORRECTION_CHARS, change_own_consent, own_audit,
 from passport.plain_words import describe_all, organisation_name
 from passport.storage import transaction
 from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, Audience, PassportContent, parse_content
-from schemas.errors import InvalidRequest, NotFound
+from schemas.errors import InvalidContent, InvalidRequest, NotFound
 
 router = APIRouter(include_in_schema=False)
 
@@ -342,8 +342,12 @@ def report_wrong(
     if len(text.strip()) > MAX_CORRECTION_CHARS:
         error = f"That is too long. Please use fewer words: up to {MAX_CORRECTION_CHARS} letters."
         return _wrong_form(request, web, part=part, text=text, error=error)
-    with transaction(deployment.engine) as session:
-        request_correction(session, person=web.principal, text=text, section=part or None, source=source)
+    try:
+        with transaction(deployment.engine) as session:
+            request_correction(session, person=web.principal, text=text, section=part or None, source=source)
+    except InvalidContent:
+        error = "Some of the letters in that cannot be kept. Please type it again using words and numbers."
+        return _wrong_form(request, web, part=part, text=text, error=error)
     return redirect("/me/wrong/sent")
 
 

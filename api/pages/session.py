@@ -47,11 +47,16 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode("ascii", "replace")).hexdigest()
 
 
-def start(engine: Engine, response: Response, principal: Principal, *, secure: bool) -> WebSession:
-    """Open a session for ``principal`` and set its cookie (replacing any session this browser had)."""
+def start(engine: Engine, request: Request, response: Response, principal: Principal, *, secure: bool) -> WebSession:
+    """Open a session for ``principal`` with a new id, and set its cookie; any session this browser had ends."""
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
+    old = request.cookies.get(SESSION_COOKIE)
     with transaction(engine) as db:
+        if old and len(old) <= 100:
+            previous = db.get(WebSessionRow, _hash(old))
+            if previous is not None:
+                db.delete(previous)
         db.add(
             WebSessionRow(
                 id_hash=_hash(session_id),
@@ -131,19 +136,26 @@ class SignInLimiter:
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def blocked(self, client: str) -> bool:
-        """Whether this address has failed too often lately."""
+    def attempt(self, client: str) -> float | None:
+        """Start a sign-in: ``None`` if this address has failed too often lately, else a ticket for
+        :meth:`succeeded`. The attempt counts as a failure until then, so that many at once cannot all slip in."""
         with self._lock:
             failures = self._failures[client]
             cutoff = time.monotonic() - self.window
             while failures and failures[0] < cutoff:
                 failures.popleft()
-            return len(failures) >= self.allowed
+            if len(failures) >= self.allowed:
+                return None
+            ticket = time.monotonic()
+            failures.append(ticket)
+            return ticket
 
-    def failed(self, client: str) -> None:
-        """Count a failed sign-in."""
+    def succeeded(self, client: str, ticket: float) -> None:
+        """The sign-in that took ``ticket`` worked: it was not a failure after all."""
         with self._lock:
-            self._failures[client].append(time.monotonic())
+            failures = self._failures[client]
+            if ticket in failures:
+                failures.remove(ticket)
 
 
 def when(moment: datetime) -> str:

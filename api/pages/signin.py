@@ -12,7 +12,7 @@ from api.pages import session as web_session
 from api.pages.web import STAFF_ROLES, redirect, render
 from passport.people import redeem_sign_in_code
 from passport.principals import authenticate
-from passport.storage import transaction
+from passport.storage import reading, transaction
 from schemas.errors import NotAuthenticated
 
 router = APIRouter(include_in_schema=False)
@@ -63,22 +63,23 @@ def staff_sign_in(
     """Check the token: this organisation's staff only."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    if _limiter(request).blocked(client):
+    ticket = _limiter(request).attempt(client)
+    if ticket is None:
         return render(request, "sign_in_staff.html", status_code=429, csrf=csrf, next=next, error=TOO_MANY)
     try:
-        with transaction(deployment.engine) as session:
+        with reading(deployment.engine) as session:
             principal = authenticate(session, token.strip())
         if principal.role not in STAFF_ROLES or principal.org != deployment.identity.org_id:
             raise NotAuthenticated("not a staff token of this organisation")
     except NotAuthenticated:
-        _limiter(request).failed(client)
         error = "That access token is not right. Check it and try again."
         return render(request, "sign_in_staff.html", status_code=401, csrf=csrf, next=next, error=error)
+    _limiter(request).succeeded(client, ticket)
     target = _safe_next(next, "/staff")
     if principal.role == "reception" and not target.startswith("/reception"):
         target = "/reception"
     response = redirect(target)
-    web_session.start(deployment.engine, response, principal, secure=_secure(request))
+    web_session.start(deployment.engine, request, response, principal, secure=_secure(request))
     return response
 
 
@@ -99,17 +100,18 @@ def person_sign_in(
     """Use up the code and open the person's pages."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    if _limiter(request).blocked(client):
+    ticket = _limiter(request).attempt(client)
+    if ticket is None:
         return render(request, "sign_in_person.html", status_code=429, csrf=csrf, error=TOO_MANY)
     try:
         with transaction(deployment.engine) as session:
             person = redeem_sign_in_code(session, code=code, org=deployment.identity.org_id, source=source)
     except NotAuthenticated:
-        _limiter(request).failed(client)
         error = "That code did not work. Check the numbers on your paper and try again. A code works once."
         return render(request, "sign_in_person.html", status_code=401, csrf=csrf, error=error)
+    _limiter(request).succeeded(client, ticket)
     response = redirect("/me")
-    web_session.start(deployment.engine, response, person, secure=_secure(request))
+    web_session.start(deployment.engine, request, response, person, secure=_secure(request))
     return response
 
 

@@ -14,6 +14,7 @@ from api.pages.staff_display import show_section
 from api.pages.staff_editing import Editor, find_item, with_item, with_section, without_item
 from api.pages.staff_fields import Checked, Part, SectionForm, Values
 from api.pages.staff_forms import form_for
+from api.pages.staff_forms_eligibility import kept_scheme
 from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
 from api.pages.staff_saving import Edit, editable, save
 from api.pages.staff_words import options
@@ -94,7 +95,14 @@ def _edit(sheet: _Sheet) -> Edit:
     form, mode, ref = sheet.form, sheet.mode, sheet.ref
 
     def parts(content: Any, sent: Values) -> tuple[Part, ...]:
-        return () if mode == "remove" else form.parts(content, sent)
+        if mode == "remove":
+            return ()
+        if mode == "change" and form.section == "eligibility":
+            # A changed decision keeps its scheme (the stored item's); a form saying another is refused.
+            assert ref is not None
+            items = list(content.get(form.section, []))
+            sent = kept_scheme(items[find_item(items, ref)], sent)
+        return form.parts(content, sent)
 
     def apply(content: dict[str, Any], values: Values, editor: Editor) -> tuple[dict[str, Any], str]:
         if mode == "remove":

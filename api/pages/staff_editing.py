@@ -22,7 +22,7 @@ from passport.records import StoredVersion
 from schemas.errors import NotFound
 
 _RECORDED = ("recorded_at", "recorded_by")
-_POSITION = re.compile(r"^~(\d{1,3})$")
+_POSITION = re.compile(r"^~([0-9]{1,3})$")  # ASCII digits only: \d also matches other scripts' digits
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ again on their own pages (``passport.people``).
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -120,6 +121,10 @@ def new_passport_renames(values: Values) -> dict[str, str]:
 
 # Handover -------------------------------------------------------------------------------------------------------
 
+# The date exactly as a date field sends it. date.fromisoformat alone also takes "20240101" and "2024-W01-1"
+# (Python 3.11+), which no one means to type and the content never writes.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def handover_parts(known: Mapping[str, str], own: str) -> tuple[Part, ...]:
     """To whom, why and when."""
@@ -147,8 +152,17 @@ def check_handover(values: Values, parts: tuple[Part, ...], own: str) -> Checked
         checked.add(fields["to"], "this organisation has the passport already; give the one taking it over.")
     if reason not in ("transfer", "release"):
         checked.add(fields["reason"], "choose one.")
-    try:
-        datetime.date.fromisoformat(date or "")
-    except ValueError:
-        checked.add(fields["date"], "give the date as day, month and year.")
+    if not _real_date(date or ""):
+        checked.add(fields["date"], "give a real date, written like 2027-01-15 (year, month, day).")
     return checked
+
+
+def _real_date(value: str) -> bool:
+    """Whether ``value`` is a date written YYYY-MM-DD that is on the calendar (not 2027-02-30)."""
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

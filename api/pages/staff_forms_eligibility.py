@@ -23,6 +23,7 @@ from api.pages.staff_fields import (
 )
 from api.pages.staff_forms_care import ORG_HINT, day
 from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, options, say
+from schemas.errors import InvalidRequest
 
 _ABLE = (("yes", "Can achieve it"), ("no", "Cannot achieve it"))
 
@@ -73,6 +74,17 @@ def _eligibility_parts(content: Mapping[str, Any], values: Values) -> tuple[Part
             eligible,
         )
     return (*common, Field("band", "Band", "select", options("band")), eligible)
+
+
+def kept_scheme(item: Mapping[str, Any], sent: Values) -> Values:
+    """What was sent to change a decision, drawn under the decision's own scheme. Eligibility is a tagged union
+    per scheme, never converted between schemes: the scheme is the stored item's, and a form that says another
+    (a forged hidden field) is refused rather than turning, say, a Care Act decision into a Scottish one that
+    keeps its id. Only a new decision takes its scheme from the form."""
+    scheme = as_text(item.get("scheme"))
+    if sent.get("scheme") != scheme:
+        raise InvalidRequest("a decision stays under the scheme it was made under; add a new one for another scheme")
+    return {**sent, "scheme": scheme}
 
 
 def _eligibility_values(item: Mapping[str, Any]) -> Values:

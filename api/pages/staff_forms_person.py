@@ -209,7 +209,11 @@ COMMUNICATION = SectionForm(
 
 # Release plan ---------------------------------------------------------------------------------------------------
 
-_REFERRAL_ROW = re.compile(r"^referrals\.(\d+)\.to$")
+# A row's index is at most three ASCII digits (the form draws 50 rows): int() of a key a browser may forge stays
+# cheap and never fails (Python refuses over 4300 digits), and \d would also take other scripts' digits. A key
+# outside this is not a row of the form, so it is ignored like any other unknown field.
+_REFERRAL_ROW = re.compile(r"^referrals\.([0-9]{1,3})\.to$")
+_REFERRAL_KEY = re.compile(r"^referrals\.([0-9]{1,3})\.")
 _BLANK_REFERRAL_ROWS = 2
 
 
@@ -262,7 +266,7 @@ def _release_values(plan: Mapping[str, Any]) -> Values:
 
 
 def _referral_indexes(values: Values) -> list[int]:
-    rows = sorted({int(m[1]) for key in values if (m := re.match(r"^referrals\.(\d+)\.", key))})
+    rows = sorted({int(m[1]) for key in values if (m := _REFERRAL_KEY.match(key))})
     return [i for i in rows if any(text(values, f"referrals.{i}.{name}") for name in ("to", "made_on", "note"))]
 
 

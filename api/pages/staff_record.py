@@ -4,8 +4,9 @@ the ways on (edit, consent, handover, print, a sign-in code for the person)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
@@ -24,6 +25,9 @@ from passport.storage import CorrectionRow, transaction
 from schemas import AUDIENCES, PassportContent, parse_content
 
 router = APIRouter(include_in_schema=False)
+# A correction's id as a page names it: bounded, so that a huge number is a page's 4xx and never an integer that
+# overflows the database's (a 500).
+CorrectionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,18 @@ def passport_page(
 
 @router.post("/staff/passports/{pid}/corrections/{correction_id}/resolve")
 def resolve(
-    pid: Pid, correction_id: int, posted: Posted, web: StaffSession, deployment: DeploymentDep, source: SourceDep
+    pid: Pid,
+    correction_id: CorrectionId,
+    posted: Posted,
+    web: StaffSession,
+    deployment: DeploymentDep,
+    source: SourceDep,
 ) -> Response:
-    """Mark the person's request as dealt with."""
+    """Mark the person's request as dealt with: only a request about the passport in the URL (whose page this
+    goes back to); one about another passport is not found there."""
     require_csrf(web, posted)
     with transaction(deployment.engine) as session:
-        resolve_correction(session, principal=web.principal, correction_id=correction_id, source=source)
+        resolve_correction(session, principal=web.principal, correction_id=correction_id, pid=pid, source=source)
     return redirect(f"/staff/passports/{pid}?saved=correction")
 
 

@@ -22,7 +22,8 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-STAFF_ROLES = frozenset({"admin", "care_staff", "reception", "auditor"})
+# Auditors read the audit trail through the API; none of the pages is for them.
+STAFF_ROLES = frozenset({"admin", "care_staff", "reception"})
 
 templates = Environment(
     loader=FileSystemLoader(TEMPLATES),

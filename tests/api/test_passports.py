@@ -198,6 +198,7 @@ def test_handover_passes_custody_and_the_sender_can_no_longer_amend(
     live_server: LiveServer, reference: dict[str, Any]
 ) -> None:
     """After a handover the version names the next custodian, and this organisation may not sign another."""
+    live_server.trust("prison:RSY", "HMP Risley")
     client = live_server.client(live_server.token("care_staff"))
     pid = _create(client, reference).json()["pid"]
     handed = client.post(
@@ -216,12 +217,14 @@ def test_handover_passes_custody_and_the_sender_can_no_longer_amend(
         ({"to": "prison:RSY", "reason": "holiday", "date": "2026-12-01"}, "reason"),
         ({"to": "Risley", "reason": "transfer", "date": "2026-12-01"}, "to"),
         ({"to": "prison:RSY", "reason": "transfer", "date": "01/12/2026"}, "date"),
+        ({"to": "prison:RSY", "reason": "transfer", "date": "20261201"}, "date"),
     ],
 )
 def test_bad_handover_is_refused(
     live_server: LiveServer, reference: dict[str, Any], body: dict[str, str], field: str
 ) -> None:
     """A handover that is not {to, reason: transfer|release, date: YYYY-MM-DD} is refused and writes nothing."""
+    live_server.trust("prison:RSY", "HMP Risley")
     client = live_server.client(live_server.token("care_staff"))
     pid = _create(client, reference).json()["pid"]
     response = client.post(f"/v1/passports/{pid}/handover", json=body)
@@ -286,3 +289,25 @@ def test_metrics_count_requests_by_route_template_without_ids(
     text = httpx.get(f"{live_server.url}/metrics").text
     assert 'route="/v1/passports/{pid}"' in text and 'status="200"' in text
     assert pid not in text
+
+
+def test_handover_only_to_a_trusted_organisation(live_server: LiveServer, reference: dict[str, Any]) -> None:
+    """An organisation with no keys here could never sign the next version: refused, nothing written."""
+    client = live_server.client(live_server.token("care_staff"))
+    pid = _create(client, reference).json()["pid"]
+    handover = {"to": "prison:RSJ", "reason": "transfer", "date": "2026-12-01"}
+    response = client.post(f"/v1/passports/{pid}/handover", json=handover)
+    assert response.status_code == 400 and "trust" in response.json()["detail"]
+    assert _counts(live_server) == (1, 1)
+
+
+def test_validation_errors_never_echo_what_was_sent(live_server: LiveServer, reference: dict[str, Any]) -> None:
+    """A made-up identifier system and a made-up key that carry personal data are refused without repeating it."""
+    client = live_server.client(live_server.token("care_staff"))
+    bad = json.loads(json.dumps(reference))
+    bad["subject"]["identifiers"][0]["system"] = "SECRET-NAME-Smith"
+    bad["subject"]["John Smith born 1949"] = "x"
+    response = client.post("/v1/passports", json=bad)
+    assert response.status_code == 422 and response.json()["code"] == "invalid_content"
+    assert "Smith" not in response.text and "1949" not in response.text
+    assert any(e["field"].startswith("subject") for e in response.json()["errors"])

@@ -108,6 +108,7 @@ def _requests(server: LiveServer, reference: dict[str, Any], sd_jwt: str) -> dic
 @pytest.mark.parametrize("route", list(MATRIX))
 def test_permission_matrix(live_server: LiveServer, reference: dict[str, Any], route: str) -> None:
     """Each cell gets its status; refusals carry no personal data; each request leaves one audit row."""
+    live_server.trust("la:E08000012", "Bradford Council")  # the handover cell hands over to it
     creator = live_server.client(live_server.token("care_staff"))
     other_pid = creator.post("/v1/passports", json=reference).json()["pid"]
     tokens: dict[str, str] | None = None

@@ -19,7 +19,7 @@ from api.pages.staff_fields import check_content_error, fields_of
 from api.pages.staff_forms import FORMS
 from api.pages.staff_forms_person import SUBJECT
 from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, WORDS
-from passport.people import request_correction
+from passport.people import open_corrections, request_correction
 from passport.principals import Principal, create_person_principal
 from passport.storage import AuditRow, transaction
 from schemas import (
@@ -235,3 +235,116 @@ def test_the_persons_requests_are_shown_and_marked_as_dealt_with(server: LiveSer
     assert done.status_code == 303
     assert "I stopped using the pager." not in client.get(f"/staff/passports/{pid}").text
     assert "waiting" not in client.get("/staff").text
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found[1]
+
+
+def _new_passport(server: LiveServer) -> str:
+    with server.client(server.token("care_staff")) as api:
+        pid: str = api.post("/v1/passports", json=reference_passport()).json()["pid"]
+    return pid
+
+
+def _current(server: LiveServer, pid: str) -> dict[str, Any]:
+    with server.client(server.token("care_staff")) as api:
+        found: dict[str, Any] = api.get(f"/v1/passports/{pid}").json()
+    return found
+
+
+def _correction(server: LiveServer, pid: str) -> int:
+    """A correction the person asked for on ``pid``; its id."""
+    with transaction(server.deployment.engine) as session:
+        _, person = create_person_principal(session, org="prison:WYI", pid=pid)
+        correction = request_correction(session, person=person, text="I stopped using the pager.")
+        session.flush()
+        assert correction.id is not None
+        return correction.id
+
+
+def _still_open(server: LiveServer, pid: str) -> list[int | None]:
+    with transaction(server.deployment.engine) as session:
+        return [c.id for c in open_corrections(session, principal=EDITOR.principal, pid=pid)]
+
+
+def test_a_correction_id_too_big_for_the_database_is_a_page_not_a_crash(server: LiveServer) -> None:
+    """20 digits overflow SQLite's integer: refused as a 4xx page before the database is asked; nothing changes."""
+    pid = _new_passport(server)
+    correction = _correction(server, pid)
+    client = _signed_in(server)
+    csrf = _csrf(client.get(f"/staff/passports/{pid}").text)
+    for wrong in ("99999999999999999999", str(2**31), "0", "-1"):
+        response = client.post(f"/staff/passports/{pid}/corrections/{wrong}/resolve", data={"csrf": csrf})
+        assert 400 <= response.status_code < 500, (wrong, response.status_code)
+        assert response.headers["content-type"].startswith("text/html")
+    assert _still_open(server, pid) == [correction]
+
+
+def test_a_correction_is_resolved_only_through_its_own_passport(server: LiveServer) -> None:
+    """Passport A's request, posted through passport B's page, is not found there and stays open."""
+    a, b = _new_passport(server), _new_passport(server)
+    correction = _correction(server, a)
+    client = _signed_in(server)
+    csrf = _csrf(client.get(f"/staff/passports/{b}").text)
+    response = client.post(f"/staff/passports/{b}/corrections/{correction}/resolve", data={"csrf": csrf})
+    assert response.status_code == 404
+    assert _still_open(server, a) == [correction]
+    done = client.post(f"/staff/passports/{a}/corrections/{correction}/resolve", data={"csrf": csrf})
+    assert done.status_code == 303 and _still_open(server, a) == []
+
+
+def test_a_forged_referral_row_is_ignored_not_a_crash(server: LiveServer) -> None:
+    """A row index of 5000 digits (beyond Python's int limit), or in another script's digits, is no row of the
+    release plan's form: the plan is saved unchanged."""
+    pid = _new_passport(server)
+    client = _signed_in(server)
+    csrf = _csrf(client.get(f"/staff/passports/{pid}/release_plan").text)
+    form = FORMS["release_plan"]
+    unchanged = form.values_of(_current(server, pid)["content"]["release_plan"])
+    for forged in ("referrals." + "9" * 5000 + ".to", "referrals.\u0663.to", "referrals.1000.to"):
+        sent = {**unchanged, "csrf": csrf, "ver": "1", forged: "Adult social care, Bolton"}
+        response = client.post(f"/staff/passports/{pid}/release_plan", data=sent)
+        assert response.status_code == 303, (forged[:20], response.status_code)
+        assert response.headers["location"].endswith("?saved=nothing")
+    assert _current(server, pid)["ver"] == 1
+
+
+def test_an_eligibility_decision_keeps_its_scheme(server: LiveServer) -> None:
+    """A forged hidden ``scheme`` cannot turn the England decision into a Scottish one keeping its id (a tagged
+    union per scheme, never converted): 400, nothing saved. Sent with its own scheme, it is saved."""
+    pid = _new_passport(server)
+    client = _signed_in(server)
+    path = f"/staff/passports/{pid}/eligibility/items/~0"
+    csrf = _csrf(client.get(path).text)
+    before = _current(server, pid)["content"]["eligibility"]
+    assert before[0]["scheme"] == "england_care_act_2015"
+    values = FORMS["eligibility"].values_of(before[0])
+    for scheme in ("scotland_nec_2009", "wales_sswb_2015", ""):
+        forged = {**values, "csrf": csrf, "ver": "1", "scheme": scheme, "band": "substantial"}
+        response = client.post(path, data=forged)
+        assert response.status_code == 400, (scheme, response.status_code)
+        assert "stays under the scheme it was made under" in response.text
+    after = _current(server, pid)
+    assert after["ver"] == 1 and after["content"]["eligibility"] == before
+    kept = client.post(path, data={**values, "csrf": csrf, "ver": "1"})  # its own scheme: saved (given an id)
+    assert kept.status_code == 303
+    decision = _current(server, pid)["content"]["eligibility"][0]
+    assert decision["id"] == "el1" and decision["scheme"] == "england_care_act_2015"
+
+
+def test_a_handover_date_is_only_year_month_day(server: LiveServer) -> None:
+    """Only YYYY-MM-DD: ``date.fromisoformat`` also takes 20240101 and 2024-W01-1, the form refuses them (and a
+    day not on the calendar, and other scripts' digits) naming the field; nothing is saved."""
+    pid = _new_passport(server)
+    client = _signed_in(server)
+    csrf = _csrf(client.get(f"/staff/passports/{pid}/handover").text)
+    for date in ("20240101", "2024-W01-1", "2027-02-30", "\uff12\uff10\uff12\uff17-01-15"):
+        sent = {"csrf": csrf, "ver": "1", "to": "prison:RSI", "reason": "transfer", "date": date}
+        response = client.post(f"/staff/passports/{pid}/handover", data=sent)
+        assert response.status_code == 422, (date, response.status_code)
+        assert '<a href="#f-date">Date of the move: give a real date' in response.text
+    passport = _current(server, pid)
+    assert passport["ver"] == 1 and passport["custody"].get("next") is None

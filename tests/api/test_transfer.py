@@ -223,3 +223,24 @@ def test_bad_cards_import_nothing(
     assert response.status_code in (409, 422), response.text
     assert response.json()["code"] == code
     assert _counts(risley) == (0, 0)
+
+
+def test_after_import_the_receiver_serves_consented_views(
+    pair: tuple[LiveServer, LiveServer], reference: dict[str, Any]
+) -> None:
+    """The handover version binds views to Risley's key, so Risley, now custodian, serves them; they verify."""
+    wymott, risley = pair
+    v2 = _handed_over(wymott, reference)
+    jws = (
+        wymott.client(wymott.token("care_staff")).get(f"/v1/passports/{v2['pid']}/card", params={"format": "jws"}).text
+    )
+    assert risley.client(risley.token("reception")).post("/v1/imports", json={"card": jws}).status_code == 200
+    council = risley.client(risley.token("authority", org="la:E08000012", audience="local_authority"))
+    view = council.get(f"/v1/passports/{v2['pid']}/views/local_authority")
+    assert view.status_code == 200, view.text
+    verified = council.post("/v1/verify", json={"sd_jwt": view.json()["sd_jwt"]})
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["issuer"] == "prison:WYI"
+    stale = wymott.client(wymott.token("care_staff"))
+    handed_away = stale.get(f"/v1/passports/{v2['pid']}/views/local_authority", params={"for": "la:E08000012"})
+    assert handed_away.status_code == 409 and handed_away.json()["code"] == "custody_violation"

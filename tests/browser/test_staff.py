@@ -167,6 +167,7 @@ def test_a_lost_race_shows_what_changed_and_keeps_what_was_typed(site: Site, bro
 def test_consent_and_handover(site: Site, page: Page) -> None:
     """Consent is recorded per audience and item; a handover leaves the passport readable but not changeable."""
     pid = site.create_passport()
+    site.server.trust("prison:RSI", "HMP Risley")  # a passport is handed over only to a trusted organisation
     site.sign_in_staff(page, next_path=f"/staff/passports/{pid}/consent")
     check_accessibility(page, "staff-consent")
     page.get_by_label("How the person gave consent").select_option("signed")

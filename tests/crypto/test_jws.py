@@ -61,9 +61,10 @@ Verify = Callable[[str], VerifiedJws]
 @pytest.fixture(params=["TrustStore.verify", "verify_compact"])
 def verify_token(request: pytest.FixtureRequest, trust: TrustStore) -> Verify:
     """Each refusal must hold at both entry points: the trust store, and the bare compact verifier."""
+    # Compression allowed, so the zip-bomb and DEFLATE tests below reach the inflater (a card's verifier allows it).
     if request.param == "TrustStore.verify":
-        return lambda token: trust.verify(token, typ=TYP)
-    return lambda token: verify_compact(token, typ=TYP, resolve_key=lambda kid: trust.lookup(kid).key)
+        return lambda token: trust.verify(token, typ=TYP, inflate=True)
+    return lambda token: verify_compact(token, typ=TYP, resolve_key=lambda kid: trust.lookup(kid).key, inflate=True)
 
 
 def header(key: SigningKey, **changes: Any) -> dict[str, Any]:
@@ -430,7 +431,7 @@ def test_a_truncated_deflate_stream_is_refused(issuer_key: SigningKey, verify_to
 def test_an_unknown_zip_is_refused(issuer_key: SigningKey, verify_token: Verify, zip_value: object) -> None:
     """Only ``zip: DEF`` is understood; any other value is refused, not ignored."""
     token = signed(issuer_key, header(issuer_key, zip=zip_value), claims())
-    with pytest.raises(MalformedToken, match=r"unsupported zip|not a valid JWS"):
+    with pytest.raises(MalformedToken, match=r"not compressed|not a valid JWS"):
         verify_token(token)
 
 
@@ -522,3 +523,13 @@ def test_a_store_from_a_published_jwks_verifies_and_revokes(issuer_key: SigningK
     assert trust.verify(sign_compact(key=issuer_key, typ=TYP, claims=claims()), typ=TYP).claims == claims()
     with refusal(KeyRevoked, "key_revoked", "after its key was revoked"):
         trust.verify(sign_compact(key=stranger_key, typ=TYP, claims=claims()), typ=TYP)
+
+
+def test_compression_is_refused_where_the_token_type_does_not_allow_it(
+    issuer_key: SigningKey, trust: TrustStore
+) -> None:
+    """Only a verifier that allows compression (a card's) ever inflates: every other refuses zip: DEF outright."""
+    token = sign_compact(key=issuer_key, typ=TYP, claims=claims(), deflate=True)
+    with refusal(MalformedToken, "malformed_token", "not compressed"):
+        trust.verify(token, typ=TYP)
+    assert trust.verify(token, typ=TYP, inflate=True).claims == claims()

@@ -54,6 +54,7 @@ def _next(
         content=content,
         iat=NOW,
         handover=handover,
+        holder=keys[handover.to].public if handover else None,
     )
 
 

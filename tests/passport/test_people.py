@@ -27,7 +27,7 @@ from passport.principals import Principal
 from passport.records import create_passport
 from passport.storage import SignInCodeRow, transaction
 from schemas import parse_content
-from schemas.errors import AccessDenied, InvalidRequest, NotAuthenticated
+from schemas.errors import AccessDenied, InvalidContent, InvalidRequest, NotAuthenticated
 
 ORG = "prison:WYI"
 STAFF = Principal("staff-1", ORG, "care_staff")
@@ -150,5 +150,19 @@ def test_a_correction_request_reaches_care_staff(deployment: Deployment, referen
     with Session(deployment.engine) as session:
         found = open_corrections(session, principal=STAFF, pid=pid)
     assert [(c.section, c.text) for c in found] == [("needs", "I do not use a wheelchair any more.")]
-    with pytest.raises(InvalidRequest), transaction(deployment.engine) as session:
-        request_correction(session, person=person, text="   ")
+    for bad in ("   ", "abc\x00def", "x" * 2001):
+        with pytest.raises(InvalidContent), transaction(deployment.engine) as session:
+            request_correction(session, person=person, text=bad)
+
+
+def test_a_new_code_replaces_one_not_yet_used(deployment: Deployment, reference: dict[str, Any]) -> None:
+    """Only the newest printed paper works: an older code stops working when a new one is printed."""
+    pid = _passport(deployment, reference)
+    with transaction(deployment.engine) as session:
+        older = issue_sign_in_code(session, principal=STAFF, pid=pid)
+    with transaction(deployment.engine) as session:
+        newer = issue_sign_in_code(session, principal=STAFF, pid=pid)
+    with pytest.raises(NotAuthenticated), transaction(deployment.engine) as session:
+        redeem_sign_in_code(session, code=older, org=ORG)
+    with transaction(deployment.engine) as session:
+        assert redeem_sign_in_code(session, code=newer, org=ORG).person_pid == pid

@@ -1,0 +1,42 @@
+"""Page sessions over plain HTTP: a new sign-in ends the old session, auditors have no pages, metrics stay bounded."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.conftest import LiveServer
+
+
+def _sign_in(server: LiveServer, client: httpx.Client, role: str) -> httpx.Response:
+    form = client.get("/staff/sign-in").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf is not None
+    return client.post("/staff/sign-in", data={"token": server.token(role), "csrf": csrf[1], "next": "/staff"})
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(live_server: LiveServer) -> None:
+    """The old session id stops working the moment a new one is issued (no session lingers for 12 hours)."""
+    client = live_server.client()
+    assert _sign_in(live_server, client, "care_staff").status_code == 303
+    old = client.cookies["cp_session"]
+    assert _sign_in(live_server, client, "care_staff").status_code == 303
+    assert client.cookies["cp_session"] != old
+    replay = httpx.get(f"{live_server.url}/staff", cookies={"cp_session": old}, follow_redirects=False)
+    assert replay.status_code == 303 and "/staff/sign-in" in replay.headers["location"]
+    assert client.get("/staff").status_code == 200
+
+
+def test_an_auditor_has_no_pages(live_server: LiveServer) -> None:
+    """Auditors use the audit API; the staff sign-in refuses their token plainly."""
+    response = _sign_in(live_server, live_server.client(), "auditor")
+    assert response.status_code == 401 and "That access token is not right" in response.text
+
+
+def test_made_up_methods_do_not_grow_the_metrics(live_server: LiveServer) -> None:
+    """Each unknown method would be a new series: they all count as "other"."""
+    for method in ("FOO1", "FOO2"):
+        httpx.request(method, f"{live_server.url}/healthz")
+    text = httpx.get(f"{live_server.url}/metrics").text
+    assert "FOO1" not in text and 'method="other"' in text
