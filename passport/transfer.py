@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from crypto import SdJwt, TrustStore, b64url_decode, parse_json
@@ -27,10 +28,10 @@ from passport.card import Card
 from passport.chain import KnownHead, verify_history
 from passport.identity import Identity
 from passport.peer_auth import make_client_assertion
-from passport.peers import get_json, peer_url
+from passport.peers import base_url_of, get_json, peer_url
 from passport.principals import Principal
 from passport.records import actor_of, store_version
-from passport.storage import PassportRow, VersionRow, utcnow
+from passport.storage import PassportRow, VersionRow, reading, transaction, utcnow
 from passport.versions import Version
 from schemas.errors import (
     CardMismatch,
@@ -132,6 +133,38 @@ def import_history(
         detail=json.dumps(detail),
     )
     return ImportResult(current.pid, current.ver, current.digest, verified.issuers, len(new))
+
+
+def import_card(
+    engine: Engine,
+    *,
+    identity: Identity,
+    principal: Principal,
+    card: Card,
+    trust: TrustStore,
+    now: int,
+    client: httpx.Client,
+    history: Sequence[str] | None = None,
+    source: str | None = None,
+) -> ImportResult:
+    """Steps 2-5 for a card that verified: pull the history from its issuer (unless one was supplied, offline),
+    holding no database transaction across the network call, then import it in one transaction."""
+    require(principal, "import")
+    if history is None:
+        with reading(engine) as session:
+            base_url = base_url_of(session, card.issuer)
+        history = pull_history(card, base_url=base_url, identity=identity, client=client, now=now)
+    with transaction(engine) as session:
+        return import_history(
+            session,
+            identity=identity,
+            principal=principal,
+            history=history,
+            trust=trust,
+            now=now,
+            card=card,
+            source=source,
+        )
 
 
 def _pid_of(card: Card | None, history: Sequence[str]) -> str:

@@ -33,7 +33,7 @@ from passport.deployment import Deployment
 from passport.qr import MAX_IMAGE_BYTES, decode_image, jws_from_scan
 from passport.records import actor_of
 from passport.storage import transaction
-from passport.transfer import ImportResult, import_history, pull_history
+from passport.transfer import import_card
 from schemas.errors import InvalidRequest, PassportError, TokenTooLarge
 
 router = APIRouter(include_in_schema=False)
@@ -150,7 +150,7 @@ def scan_text(
     deployment: DeploymentDep,
     web: StaffSession,
     source: SourceDep,
-    card: Annotated[str, Form()] = "",
+    card: Annotated[str, Form(max_length=4096)] = "",
     csrf: CSRF_FIELD = "",
 ) -> HTMLResponse:
     """Verify what the scanner typed (``cp:/`` and digits, or a bare JWS), offline, and show the verdict."""
@@ -225,7 +225,7 @@ def import_record(
     deployment: DeploymentDep,
     web: StaffSession,
     source: SourceDep,
-    card: Annotated[str, Form()] = "",
+    card: Annotated[str, Form(max_length=4096)] = "",
     csrf: CSRF_FIELD = "",
 ) -> HTMLResponse:
     """Verify the card again, pull the whole history from its issuer, verify and store it; say what happened."""
@@ -238,19 +238,15 @@ def import_record(
         verified = Card.from_scan(card, trust=trust, now=now)
         if verified.issuer == identity.org_id:
             raise InvalidRequest("this card was issued here; there is nothing to import")
-        with transaction(deployment.engine) as session:
-            base_url = peers.base_url_of(session, verified.issuer)
-        with httpx.Client() as client:  # no database transaction is held open across the network call
-            history = pull_history(verified, base_url=base_url, identity=identity, client=client, now=now)
-        with transaction(deployment.engine) as session:
-            result: ImportResult = import_history(
-                session,
+        with httpx.Client() as client:
+            result = import_card(
+                deployment.engine,
                 identity=identity,
                 principal=principal,
-                history=history,
+                card=verified,
                 trust=trust,
                 now=now,
-                card=verified,
+                client=client,
                 source=source,
             )
     except PassportError as exc:

@@ -12,13 +12,13 @@ from fastapi.responses import PlainTextResponse
 
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.passports import Pid, refusals_audited
-from passport import audit, peers, records
+from passport import audit, records
 from passport.access import require
 from passport.card import Card
 from passport.qr import MAX_IMAGE_BYTES, decode_image, render_png, render_svg
 from passport.records import actor_of
 from passport.storage import transaction
-from passport.transfer import ImportResult, import_history, pull_history
+from passport.transfer import import_card, import_history
 from schemas.api import AlertOut, CardOut, ImportIn, ImportOut
 from schemas.errors import PassportError, TokenTooLarge
 
@@ -111,25 +111,31 @@ def import_passport(
     with refusals_audited(deployment, principal, source, "import", None):
         require(principal, "import")
         trust = deployment.trust_store()
-        card = Card.from_scan(body.card, trust=trust, now=now) if body.card is not None else None
-        if card is not None and body.history is None:
-            with transaction(deployment.engine) as s:
-                base_url = peers.base_url_of(s, card.issuer)
-            with httpx.Client() as client:  # no database transaction is held open across the network call
-                history = pull_history(card, base_url=base_url, identity=identity, client=client, now=now)
+        if body.card is not None:
+            card = Card.from_scan(body.card, trust=trust, now=now)
+            with httpx.Client() as client:
+                result = import_card(
+                    deployment.engine,
+                    identity=identity,
+                    principal=principal,
+                    card=card,
+                    trust=trust,
+                    now=now,
+                    client=client,
+                    history=body.history,
+                    source=source,
+                )
         else:
-            history = list(body.history or [])
-        with transaction(deployment.engine) as s:
-            result: ImportResult = import_history(
-                s,
-                identity=identity,
-                principal=principal,
-                history=history,
-                trust=trust,
-                now=now,
-                card=card,
-                source=source,
-            )
+            with transaction(deployment.engine) as s:
+                result = import_history(
+                    s,
+                    identity=identity,
+                    principal=principal,
+                    history=list(body.history or []),
+                    trust=trust,
+                    now=now,
+                    source=source,
+                )
     return ImportOut(
         pid=result.pid, ver=result.ver, digest=result.digest, issuers=result.issuers, new_versions=result.new_versions
     )
