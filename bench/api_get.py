@@ -32,6 +32,14 @@ REFERENCE = BENCH.parent / "tests" / "assets" / "reference-passport.json"
 UVICORN_FLAGS = ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log", "--workers", "1"]
 
 
+def _passport(cli: list[str], env: dict[str, str], *args: str) -> str:
+    """Run a `passport` command; its own one-line error if it fails (a database URL that cannot be used, say)."""
+    result = subprocess.run([*cli, *args], env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"passport {args[0]} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
 def _port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -71,15 +79,8 @@ def main() -> int:
         if args.database_url:
             env["PASSPORT_DATABASE_URL"] = args.database_url
         cli = [python, "-m", "cli"]
-        subprocess.run(
-            [*cli, "init", "--org-id", "prison:WYI", "--name", "HMP Wymott", "--kind", "prison"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        token = subprocess.run(
-            [*cli, "token", "create", "--role", "care_staff"], env=env, check=True, capture_output=True, text=True
-        ).stdout.strip()
+        _passport(cli, env, "init", "--org-id", "prison:WYI", "--name", "HMP Wymott", "--kind", "prison")
+        token = _passport(cli, env, "token", "create", "--role", "care_staff").strip()
         ours, hello = _port(), _port()
         service = [python, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--port", str(ours), *UVICORN_FLAGS]
         baseline = [

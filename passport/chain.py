@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from crypto import SdJwt, TrustStore
@@ -36,7 +36,8 @@ class KnownHead:
 
 @dataclass(frozen=True)
 class History:
-    """A verified history, oldest first."""
+    """A verified history, oldest first. Every version's content was validated; the newest carries its
+    ``content`` model, the older ones their disclosed ``claims``."""
 
     versions: tuple[Version, ...]
 
@@ -68,9 +69,15 @@ def verify_history(
         raise InvalidRequest("a history needs at least one version")
     if len(history) > MAX_HISTORY:
         raise InvalidRequest("the history has more versions than allowed")
-    versions = [
-        item if isinstance(item, Version) else Version.verify(item, trust=trust, now=now) for item in history
-    ]  # 1.
+    versions: list[Version] = []
+    newest: Version | None = None
+    for item in history:  # 1.
+        version = item if isinstance(item, Version) else Version.verify(item, trust=trust, now=now)
+        if newest is None or version.ver > newest.ver:
+            newest = version
+        # Every version's content was validated; only the newest keeps its model. A long history would otherwise
+        # hold thousands of them, and the garbage collector's passes over them cost more than verifying.
+        versions.append(replace(version, content=None))
     if len({v.pid for v in versions}) != 1:  # 2.
         raise ChainBroken("the versions belong to different passports")
     by_ver: dict[int, Version] = {}
@@ -88,7 +95,8 @@ def verify_history(
             raise CustodyViolation(f"version {after.ver} is signed by an organisation without custody")
     if known is not None:  # 7.
         check_against_known(ordered[-1], known, ordered)
-    return History(tuple(ordered))
+    assert newest is not None and newest.digest == ordered[-1].digest
+    return History((*ordered[:-1], newest))
 
 
 def check_against_known(current: Version, known: KnownHead, versions: Sequence[Version] = ()) -> None:
