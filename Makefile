@@ -55,6 +55,9 @@ openapi: $(SETUP)
 bench: $(SETUP)
 	$(BIN)/python bench/verify.py
 	$(BIN)/python bench/card.py
+	$(BIN)/python bench/history.py
+	$(BIN)/python bench/api_get.py
+	$(BIN)/python bench/bulk_import.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
