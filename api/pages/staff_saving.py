@@ -98,6 +98,7 @@ def save(
     values = read_values(posted, parts)
     checked = check_required(values, parts, edit.check(values))
     content: PassportContent | None = None
+    prefix = ""  # where the change sits in the content, once apply() has said
     try:
         new, prefix = edit.apply(based.content, values, editor)
         content = parse_content(new)
