@@ -23,8 +23,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 NS_PER_S = 1_000_000_000
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_PASSPORT = REPO_ROOT / "tests" / "assets" / "reference-passport.json"
+IAT = 1_767_225_600  # 2026-01-01T00:00:00Z: a fixed time, so every run signs the same kind of bytes
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,57 @@ def measure_all(
         Timing(name=name, iterations=n, per_op_ns=tuple(figures))
         for (name, _), n, figures in zip(operations, counts, per_op, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One operation to time: its label in the table, the limit it is measured against, and maybe an aim."""
+
+    key: str
+    label: str
+    fn: Callable[[], object]
+    limit: str | None = None  # the key of the case it is measured against; None for a limit itself
+    aim: float | None = None  # the ratio aimed at, printed as text, never checked
+
+
+def run_cases(cases: Sequence[Case], *, rounds: int, round_s: float, warmup_s: float) -> dict[str, Timing]:
+    """Time every case (rounds interleaved, :func:`measure_all`), printing progress to stderr; by key."""
+    timings = measure_all(
+        [(case.label.strip(), case.fn) for case in cases],
+        rounds=rounds,
+        round_s=round_s,
+        warmup_s=warmup_s,
+        progress=lambda what: print(f"  {what} ...", file=sys.stderr, flush=True),
+    )
+    return {case.key: timing for case, timing in zip(cases, timings, strict=True)}
+
+
+FOOTNOTE = [
+    "",
+    "Indented rows are steps of the row above, each timed alone; ratio = time per op / the limit's.",
+    "Figures are printed, not asserted: a machine's speed is not a test result.",
+]
+
+
+def case_figures(cases: Sequence[Case], timings: dict[str, Timing]) -> list[dict[str, object]]:
+    """Each case's figures, JSON-ready: per-op time, rate, every round, and its ratio to its limit."""
+    figures: list[dict[str, object]] = []
+    for case in cases:
+        t = timings[case.key]
+        entry: dict[str, object] = {
+            "key": case.key,
+            "operation": case.label.strip(),
+            "us_per_op": round(t.median_us, 3),
+            "ops_per_s": round(t.ops_per_s, 1),
+            "rounds_us_per_op": [round(ns / 1_000, 3) for ns in t.per_op_ns],
+            "iterations_per_round": t.iterations,
+            "against": case.limit,
+            "ratio": None if case.limit is None else round(t.ratio_to(timings[case.limit]), 3),
+        }
+        if case.aim is not None:
+            entry["aim_ratio_at_most"] = case.aim
+        figures.append(entry)
+    return figures
 
 
 def measure(

@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _timing import machine_line, table
+from _timing import IAT, REFERENCE_PASSPORT, machine_line, table
 
 from crypto import SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode
 from passport.identity import IssuerInfo, init_identity
@@ -31,9 +31,6 @@ from passport.storage import make_engine, transaction
 from passport.transfer import import_history
 from passport.versions import Handover, issue_version
 from schemas import parse_content
-
-REFERENCE = Path(__file__).resolve().parent.parent / "tests" / "assets" / "reference-passport.json"
-IAT = 1_767_225_600
 
 
 def _peak_mib() -> float:
@@ -46,7 +43,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    content = parse_content(json.loads(REFERENCE.read_text("utf-8")))
+    content = parse_content(json.loads(REFERENCE_PASSPORT.read_text("utf-8")))
     sender, receiver = SigningKey.generate(), SigningKey.generate()
     trust = TrustStore.of([TrustedKey("prison:WYI", sender.public), TrustedKey("prison:RSY", receiver.public)])
     print(f"issuing {args.count} passports of two versions...", file=sys.stderr)

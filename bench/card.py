@@ -28,14 +28,24 @@ import io
 import json
 import sys
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import segno
 import zxingcpp
-from _timing import Timing, machine, machine_line, measure_all, table
+from _timing import (
+    FOOTNOTE,
+    IAT,
+    REFERENCE_PASSPORT,
+    REPO_ROOT,
+    Case,
+    Timing,
+    case_figures,
+    machine,
+    machine_line,
+    run_cases,
+    table,
+)
 from PIL import Image
 from segno import consts as segno_consts
 
@@ -45,22 +55,9 @@ from passport.qr import PREFIX, decode_image, qr_text, qr_version, render_png
 from passport.versions import issue_version
 from schemas import parse_content
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_PASSPORT = REPO_ROOT / "tests" / "assets" / "reference-passport.json"
 ISSUER = "prison:WYI"
-IAT = 1_767_225_600  # 2026-01-01T00:00:00Z: a fixed time, so every run signs the same kind of bytes
 BOX_SIZE = 6  # pixels a module, render_png's default
 BORDER = 4  # the quiet zone, in modules (ISO/IEC 18004 s.6.3.8)
-
-
-@dataclass(frozen=True)
-class Case:
-    """One operation to time: its label in the table and the limit it is measured against."""
-
-    key: str
-    label: str
-    fn: Callable[[], object]
-    limit: str | None = None  # the key of the case it is measured against; None for a limit itself
 
 
 @dataclass(frozen=True)
@@ -177,15 +174,7 @@ def cases(f: Fixture) -> list[Case]:
 
 def run(f: Fixture, *, rounds: int, round_s: float, warmup_s: float) -> dict[str, Timing]:
     """Time every case, rounds interleaved, printing progress to stderr."""
-    chosen = cases(f)
-    timings = measure_all(
-        [(case.label.strip(), case.fn) for case in chosen],
-        rounds=rounds,
-        round_s=round_s,
-        warmup_s=warmup_s,
-        progress=lambda what: print(f"  {what} ...", file=sys.stderr, flush=True),
-    )
-    return {case.key: timing for case, timing in zip(chosen, timings, strict=True)}
+    return run_cases(cases(f), rounds=rounds, round_s=round_s, warmup_s=warmup_s)
 
 
 def report(f: Fixture, timings: dict[str, Timing], *, rounds: int, round_s: float) -> str:
@@ -219,31 +208,12 @@ def report(f: Fixture, timings: dict[str, Timing], *, rounds: int, round_s: floa
         rows,
         right=[False, True, True, True, False, True],
     )
-    foot = [
-        "",
-        "Indented rows are steps of the row above, each timed alone; ratio = time per op / the limit's.",
-        "Figures are printed, not asserted: a machine's speed is not a test result.",
-    ]
-    return "\n".join([*head, body, *foot])
+    return "\n".join([*head, body, *FOOTNOTE])
 
 
 def as_json(f: Fixture, timings: dict[str, Timing], *, rounds: int, round_s: float) -> dict[str, Any]:
     """The figures as a JSON-ready document."""
-    results = []
-    for case in cases(f):
-        t = timings[case.key]
-        results.append(
-            {
-                "key": case.key,
-                "operation": case.label.strip(),
-                "us_per_op": round(t.median_us, 3),
-                "ops_per_s": round(t.ops_per_s, 1),
-                "rounds_us_per_op": [round(ns / 1_000, 3) for ns in t.per_op_ns],
-                "iterations_per_round": t.iterations,
-                "against": case.limit,
-                "ratio": None if case.limit is None else round(t.ratio_to(timings[case.limit]), 3),
-            }
-        )
+    results = case_figures(cases(f), timings)
     return {
         "bench": "card",
         "machine": machine(),

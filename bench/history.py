@@ -16,22 +16,18 @@ import argparse
 import json
 import sys
 import uuid
-from pathlib import Path
 
-from _timing import machine_line, measure_all, table
+from _timing import IAT, REFERENCE_PASSPORT, machine_line, measure_all, table
 
 from crypto import SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode
 from passport.chain import verify_history
 from passport.versions import Handover, Version, issue_version
 from schemas import parse_content
 
-REFERENCE = Path(__file__).resolve().parent.parent / "tests" / "assets" / "reference-passport.json"
-IAT = 1_767_225_600
-
 
 def build_history(count: int) -> tuple[list[str], TrustStore, list[tuple[bytes, bytes, SigningKey]]]:
     """A history of ``count`` versions, handed from Wymott to Risley half way; and each version's raw signing input."""
-    content = parse_content(json.loads(REFERENCE.read_text("utf-8")))
+    content = parse_content(json.loads(REFERENCE_PASSPORT.read_text("utf-8")))
     keys = {"prison:WYI": SigningKey.generate(), "prison:RSY": SigningKey.generate()}
     trust = TrustStore.of(TrustedKey(org, key.public) for org, key in keys.items())
     pid, versions, raw = str(uuid.uuid4()), [], []

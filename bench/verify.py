@@ -29,34 +29,30 @@ import argparse
 import json
 import sys
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from _timing import Timing, machine, machine_line, measure_all, table
+from _timing import (
+    FOOTNOTE,
+    IAT,
+    REFERENCE_PASSPORT,
+    REPO_ROOT,
+    Case,
+    Timing,
+    case_figures,
+    machine,
+    machine_line,
+    run_cases,
+    table,
+)
 
 from crypto import SD_JWT_TYP, SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode, sign_compact
 from crypto import verify as verify_sd_jwt
 from passport.versions import Version, issue_version
 from schemas import PassportContent, content_to_claims, parse_content
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_PASSPORT = REPO_ROOT / "tests" / "assets" / "reference-passport.json"
 ISSUER = "prison:WYI"
-IAT = 1_767_225_600  # 2026-01-01T00:00:00Z: a fixed time, so every run signs the same kind of bytes
 AIM_VERIFY_RATIO = 2.0  # DESIGN.md section 9: verifying a version costs at most twice a raw check
-
-
-@dataclass(frozen=True)
-class Case:
-    """One operation to time: its label in the table, the limit it is measured against, and an aim."""
-
-    key: str
-    label: str
-    fn: Callable[[], object]
-    limit: str | None = None  # the key of the case it is measured against; None for a limit itself
-    aim: float | None = None  # the ratio aimed at, printed as text, never checked
 
 
 @dataclass(frozen=True)
@@ -176,15 +172,7 @@ def cases(f: Fixture) -> list[Case]:
 
 def run(f: Fixture, *, rounds: int, round_s: float, warmup_s: float) -> dict[str, Timing]:
     """Time every case, rounds interleaved, printing progress to stderr."""
-    chosen = cases(f)
-    timings = measure_all(
-        [(case.label.strip(), case.fn) for case in chosen],
-        rounds=rounds,
-        round_s=round_s,
-        warmup_s=warmup_s,
-        progress=lambda what: print(f"  {what} ...", file=sys.stderr, flush=True),
-    )
-    return {case.key: timing for case, timing in zip(chosen, timings, strict=True)}
+    return run_cases(cases(f), rounds=rounds, round_s=round_s, warmup_s=warmup_s)
 
 
 def report(f: Fixture, timings: dict[str, Timing], *, rounds: int, round_s: float) -> str:
@@ -224,32 +212,12 @@ def report(f: Fixture, timings: dict[str, Timing], *, rounds: int, round_s: floa
         rows,
         right=[False, True, True, True, False, True, False],
     )
-    foot = [
-        "",
-        "Indented rows are steps of the row above, each timed alone; ratio = time per op / the limit's.",
-        "Figures are printed, not asserted: a machine's speed is not a test result.",
-    ]
-    return "\n".join([*head, body, *foot])
+    return "\n".join([*head, body, *FOOTNOTE])
 
 
 def as_json(f: Fixture, timings: dict[str, Timing], *, rounds: int, round_s: float) -> dict[str, Any]:
     """The figures as a JSON-ready document."""
-    results = []
-    for case in cases(f):
-        t = timings[case.key]
-        results.append(
-            {
-                "key": case.key,
-                "operation": case.label.strip(),
-                "us_per_op": round(t.median_us, 3),
-                "ops_per_s": round(t.ops_per_s, 1),
-                "rounds_us_per_op": [round(ns / 1_000, 3) for ns in t.per_op_ns],
-                "iterations_per_round": t.iterations,
-                "against": case.limit,
-                "ratio": None if case.limit is None else round(t.ratio_to(timings[case.limit]), 3),
-                "aim_ratio_at_most": case.aim,
-            }
-        )
+    results = case_figures(cases(f), timings)
     return {
         "bench": "verify",
         "machine": machine(),
