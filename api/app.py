@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from api import metrics, problems
 from api.limits import BodyLimit
 from api.pages import me, reception, signin, staff
-from api.pages.session import SignInLimiter
 from api.routes import cards, health, passports, sharing, verify, wellknown
 from api.settings import Settings
 from passport.deployment import Deployment
@@ -34,7 +33,6 @@ def build_app() -> FastAPI:
         redoc_url=None,
     )
     problems.install(app)
-    app.state.sign_in_limiter = SignInLimiter()
     for module in (passports, sharing, cards, verify, wellknown, health, metrics):
         app.include_router(module.router)
     for page in (signin, reception, staff, me):

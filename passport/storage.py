@@ -134,6 +134,17 @@ class WebSessionRow(SQLModel, table=True):
     last_seen: datetime
 
 
+class SignInAttemptRow(SQLModel, table=True):
+    """A sign-in on the pages that has not (yet) succeeded, by a hash of the client's address: the rate limit,
+    shared by every worker process."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_hash: str = Field(index=True, max_length=64)
+    at: datetime
+
+
 class CorrectionRow(SQLModel, table=True):
     """A person's report that something in their passport is wrong, for care staff to act on."""
 

@@ -12,18 +12,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi import Request, Response
+from sqlalchemy import delete, func, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from passport.principals import Principal
-from passport.storage import WebSessionRow, as_utc, transaction, utcnow
+from passport.storage import SignInAttemptRow, WebSessionRow, as_utc, transaction, utcnow
 from schemas.errors import AccessDenied
 
 SESSION_COOKIE = "cp_session"
@@ -32,7 +30,7 @@ PERSON_IDLE = timedelta(minutes=10)
 STAFF_IDLE = timedelta(minutes=30)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 FAILED_SIGN_INS_ALLOWED = 5
-FAILED_SIGN_IN_WINDOW_SECONDS = 10 * 60
+FAILED_SIGN_IN_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -128,34 +126,35 @@ def check_sign_in_csrf(request: Request, given: str | None) -> None:
     check_csrf(request.cookies.get(SIGN_IN_CSRF_COOKIE) or secrets.token_urlsafe(8), given)
 
 
-class SignInLimiter:
-    """Failed sign-ins per client address in a sliding window; past the limit, sign-in waits (per process)."""
+def sign_in_attempt(engine: Engine, client: str) -> int | None:
+    """Start a sign-in from ``client``: ``None`` if that address failed too often in the window, else a ticket for
+    :func:`sign_in_succeeded`. The attempt counts as a failure until then, so many at once cannot all slip in.
 
-    def __init__(self, allowed: int = FAILED_SIGN_INS_ALLOWED, window: int = FAILED_SIGN_IN_WINDOW_SECONDS) -> None:
-        self.allowed, self.window = allowed, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    Kept in the database, so every worker process counts the same failures; an address is kept only as a hash.
+    """
+    client_hash = _hash(client)
+    now = utcnow()
+    with transaction(engine) as db:
+        if engine.dialect.name == "postgresql":
+            # One address at a time, so two attempts cannot both count the same number of failures.
+            db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:h))"), {"h": client_hash})
+        db.execute(delete(SignInAttemptRow).where(col(SignInAttemptRow.at) < now - FAILED_SIGN_IN_WINDOW))
+        failures = db.exec(
+            select(func.count()).select_from(SignInAttemptRow).where(SignInAttemptRow.client_hash == client_hash)
+        ).one()
+        if failures >= FAILED_SIGN_INS_ALLOWED:
+            return None
+        attempt = SignInAttemptRow(client_hash=client_hash, at=now)
+        db.add(attempt)
+        db.flush()
+        assert attempt.id is not None
+        return attempt.id
 
-    def attempt(self, client: str) -> float | None:
-        """Start a sign-in: ``None`` if this address has failed too often lately, else a ticket for
-        :meth:`succeeded`. The attempt counts as a failure until then, so that many at once cannot all slip in."""
-        with self._lock:
-            failures = self._failures[client]
-            cutoff = time.monotonic() - self.window
-            while failures and failures[0] < cutoff:
-                failures.popleft()
-            if len(failures) >= self.allowed:
-                return None
-            ticket = time.monotonic()
-            failures.append(ticket)
-            return ticket
 
-    def succeeded(self, client: str, ticket: float) -> None:
-        """The sign-in that took ``ticket`` worked: it was not a failure after all."""
-        with self._lock:
-            failures = self._failures[client]
-            if ticket in failures:
-                failures.remove(ticket)
+def sign_in_succeeded(engine: Engine, ticket: int) -> None:
+    """The sign-in holding ``ticket`` worked: it was not a failure after all."""
+    with transaction(engine) as db:
+        db.execute(delete(SignInAttemptRow).where(col(SignInAttemptRow.id) == ticket))
 
 
 def when(moment: datetime) -> str:

@@ -26,12 +26,6 @@ def _safe_next(target: str | None, default: str) -> str:
     return default
 
 
-def _limiter(request: Request) -> web_session.SignInLimiter:
-    """The app's own count of failed sign-ins (one per app, so two deployments never share one)."""
-    limiter: web_session.SignInLimiter = request.app.state.sign_in_limiter
-    return limiter
-
-
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
@@ -63,7 +57,7 @@ def staff_sign_in(
     """Check the token: this organisation's staff only."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    ticket = _limiter(request).attempt(client)
+    ticket = web_session.sign_in_attempt(deployment.engine, client)
     if ticket is None:
         return render(request, "sign_in_staff.html", status_code=429, csrf=csrf, next=next, error=TOO_MANY)
     try:
@@ -74,7 +68,7 @@ def staff_sign_in(
     except NotAuthenticated:
         error = "That access token is not right. Check it and try again."
         return render(request, "sign_in_staff.html", status_code=401, csrf=csrf, next=next, error=error)
-    _limiter(request).succeeded(client, ticket)
+    web_session.sign_in_succeeded(deployment.engine, ticket)
     target = _safe_next(next, "/staff")
     if principal.role == "reception" and not target.startswith("/reception"):
         target = "/reception"
@@ -100,7 +94,7 @@ def person_sign_in(
     """Use up the code and open the person's pages."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    ticket = _limiter(request).attempt(client)
+    ticket = web_session.sign_in_attempt(deployment.engine, client)
     if ticket is None:
         return render(request, "sign_in_person.html", status_code=429, csrf=csrf, error=TOO_MANY)
     try:
@@ -109,7 +103,7 @@ def person_sign_in(
     except NotAuthenticated:
         error = "That code did not work. Check the numbers on your paper and try again. A code works once."
         return render(request, "sign_in_person.html", status_code=401, csrf=csrf, error=error)
-    _limiter(request).succeeded(client, ticket)
+    web_session.sign_in_succeeded(deployment.engine, ticket)
     response = redirect("/me")
     web_session.start(deployment.engine, request, response, person, secure=_secure(request))
     return response

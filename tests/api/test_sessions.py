@@ -40,3 +40,23 @@ def test_made_up_methods_do_not_grow_the_metrics(live_server: LiveServer) -> Non
         httpx.request(method, f"{live_server.url}/healthz")
     text = httpx.get(f"{live_server.url}/metrics").text
     assert "FOO1" not in text and 'method="other"' in text
+
+
+def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_url: str) -> None:
+    """Two engines stand for two worker processes: failures counted by one stop the other too."""
+    from api.pages.session import FAILED_SIGN_INS_ALLOWED, sign_in_attempt, sign_in_succeeded
+    from passport.storage import make_engine
+
+    first, second = make_engine(database_url), make_engine(database_url)
+    try:
+        tickets = [sign_in_attempt(engine, "10.0.0.7") for engine in (first, second, first, second, first)]
+        assert len(tickets) == FAILED_SIGN_INS_ALLOWED and None not in tickets
+        assert sign_in_attempt(second, "10.0.0.7") is None
+        assert sign_in_attempt(first, "10.0.0.8") is not None  # another address is not held back
+        ticket = tickets[-1]
+        assert ticket is not None
+        sign_in_succeeded(first, ticket)  # that one was a success after all
+        assert sign_in_attempt(second, "10.0.0.7") is not None
+    finally:
+        first.dispose()
+        second.dispose()
