@@ -287,7 +287,8 @@ def key_rotate(home: HomeOption = DEFAULT_HOME) -> None:
     typer.echo(f"active key is now {identity.keyring.active.kid}")
 
 
-@key_app.command("revoke")
+# A kid is base64url, so it may begin with "-": taken as the argument, not as an unknown option.
+@key_app.command("revoke", context_settings={"ignore_unknown_options": True})
 def key_revoke(
     kid: Annotated[str, typer.Argument(help="The key's thumbprint.")], home: HomeOption = DEFAULT_HOME
 ) -> None:

@@ -95,3 +95,10 @@ def test_trust_add_pins_only_what_a_person_checked(live_server: LiveServer, tmp_
     assert added.returncode == 0, added.stderr
     assert passport("trust", "list", home=desk).stdout.startswith("prison:WYI\tHMP Wymott")
     _one_line_error(passport("trust", "add", "http://127.0.0.1:1", home=desk), "configuration_error")
+
+
+def test_a_kid_that_begins_with_a_dash_is_taken_as_the_key(tmp_path: Path) -> None:
+    """A thumbprint is base64url: one in 64 begins with "-", and must not be read as an option."""
+    home = tmp_path / "wymott"
+    _init(home)
+    _one_line_error(passport("key", "revoke", "-" + "A" * 42, home=home), "not_found")
