@@ -21,7 +21,7 @@ from passport.access import require_on
 from passport.identity import Identity
 from passport.principals import Principal, create_person_principal
 from passport.records import StoredVersion, actor_of, current_version, next_version
-from passport.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, utcnow
+from passport.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, as_utc, utcnow
 from schemas import (
     DISCLOSABLE_SECTIONS,
     MAX_TEXT_LENGTH,
@@ -80,7 +80,7 @@ def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | 
         raise NotAuthenticated("that code is not right")
     row = session.get(SignInCodeRow, _code_hash(typed))
     now = utcnow()
-    if row is None or row.org != org or row.used_at is not None or _aware(row.expires_at) <= now:
+    if row is None or row.org != org or row.used_at is not None or as_utc(row.expires_at) <= now:
         raise NotAuthenticated("that code is not right")
     # Used up in one statement that only an unused code passes, so two sign-ins at once cannot both use it.
     used = session.execute(
@@ -230,10 +230,6 @@ def resolve_correction(
     correction.resolved_at, correction.resolved_by = utcnow(), principal.id
     session.add(correction)
     audit.record(session, actor=actor_of(principal, source), action="correction_resolved", pid=correction.pid)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def today_utc(now: int) -> date:

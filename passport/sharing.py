@@ -12,7 +12,7 @@ Object rules, on top of the role matrix in :mod:`passport.access`:
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import cast
 
 from sqlmodel import Session, col, select
@@ -22,7 +22,7 @@ from passport.access import require, require_on
 from passport.identity import Identity
 from passport.principals import Principal
 from passport.records import StoredVersion, actor_of, current_version
-from passport.storage import AuditRow, OverrideRow, PassportRow, utcnow
+from passport.storage import AuditRow, OverrideRow, PassportRow, as_utc, utcnow
 from passport.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
 from schemas import AUDIENCES, Audience, PassportContent, clean_text, parse_content
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
@@ -159,12 +159,8 @@ def _active_overrides(session: Session, pid: str, recipient: str, audience: Audi
     return [
         Override(r.recipient, audience, tuple(json.loads(r.targets_json)), cast(LawfulBasis, r.lawful_basis), r.reason)
         for r in rows
-        if _aware(r.expires_at) > now
+        if as_utc(r.expires_at) > now
     ]
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def audit_trail(session: Session, *, principal: Principal, pid: str, source: str | None = None) -> list[AuditRow]:

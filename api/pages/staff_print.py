@@ -12,11 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.staff_display import organisation, show_section
-from api.pages.staff_forms import FORMS
 from api.pages.staff_forms_care import day
 from api.pages.staff_page import Pid, page, person_name
-from api.pages.staff_record import consent_rows, read_passport, record_sections
+from api.pages.staff_record import read_passport, record_context
 from api.pages.web import StaffSession
 from passport import records
 from passport.card import DEFAULT_TTL_SECONDS, card_alerts
@@ -39,14 +37,8 @@ def print_passport(
         "print_passport.html",
         web,
         pid=pid,
-        stored=stored,
-        name=person_name(stored.content),
-        subject=show_section(FORMS["subject"], stored.content, names)[0],
-        sections=record_sections(stored.content, names),
-        consent=content.consent,
-        consent_rows=consent_rows(content),
-        issuer=organisation(stored.issuer, names),
         printed=day(today_utc(int(time.time())).isoformat()),
+        **record_context(stored, content, names),
     )
 
 

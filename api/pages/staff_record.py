@@ -4,7 +4,7 @@ the ways on (edit, consent, handover, print, a sign-in code for the person)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -67,6 +67,19 @@ def read_passport(
     return stored, parse_content(stored.content), names
 
 
+def record_context(stored: StoredVersion, content: PassportContent, names: dict[str, str]) -> dict[str, Any]:
+    """What every page that shows the whole record (the passport page, its A4 print) draws it from."""
+    return {
+        "stored": stored,
+        "name": person_name(stored.content),
+        "subject": show_section(FORMS["subject"], stored.content, names)[0],
+        "sections": record_sections(stored.content, names),
+        "consent": content.consent,
+        "consent_rows": consent_rows(content),
+        "issuer": organisation(stored.issuer, names),
+    }
+
+
 @router.get("/staff/passports/{pid}")
 def passport_page(
     request: Request, pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep
@@ -84,15 +97,9 @@ def passport_page(
         web,
         nav="passport",
         pid=pid,
-        stored=stored,
-        name=person_name(stored.content),
-        subject=show_section(FORMS["subject"], stored.content, names)[0],
-        sections=record_sections(stored.content, names),
-        consent=content.consent,
-        consent_rows=consent_rows(content),
         alerts=card_alerts(content),
         corrections=corrections,
-        issuer=organisation(stored.issuer, names),
+        **record_context(stored, content, names),
         next_custodian=organisation(stored.custody_next, names) if stored.custody_next else None,
         editable=may_edit(web.principal) and held_here,
         saved=request.query_params.get("saved"),
