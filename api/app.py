@@ -13,6 +13,7 @@ from api.limits import BodyLimit
 from api.pages import me, reception, signin, staff
 from api.routes import cards, health, passports, sharing, verify, wellknown
 from api.settings import Settings
+from passport import MAX_HISTORY_CHARS
 from passport.deployment import Deployment
 from passport.qr import MAX_IMAGE_BYTES
 
@@ -45,8 +46,13 @@ def create_app(settings: Settings) -> FastAPI:
     """The app for a deployment: its identity and database are opened once, here."""
     app = build_app()
     app.state.deployment = Deployment.open(home=settings.home, database_url=settings.database_url)
-    # A photo of a card may be larger than any JSON body; the multipart framing around it adds a little.
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, image_limit=MAX_IMAGE_BYTES + 64 * 1024)
+    # A photo of a card, or a whole history, may be larger than any other body; the framing around it adds a little.
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        image_limit=MAX_IMAGE_BYTES + 64 * 1024,
+        history_limit=MAX_HISTORY_CHARS + 64 * 1024,
+    )
     app.add_middleware(metrics.RequestMetrics)
 
     @app.middleware("http")

@@ -9,21 +9,23 @@ from schemas.errors import InvalidRequest
 
 # Where a photo of a card is uploaded: the API's scan and the reception desk's photo form.
 IMAGE_PATHS = frozenset({"/v1/scan", "/reception/photo"})
+# Where a whole history may be sent: as large as any history a deployment may hold and hand over.
+HISTORY_PATHS = frozenset({"/v1/imports", "/v1/verify"})
 
 
 class BodyLimit:
-    """Refuse with 413 any request whose body is over ``limit`` bytes (``image_limit`` on the photo uploads)."""
+    """Refuse with 413 any request whose body is over ``limit`` bytes (``image_limit`` on the photo uploads,
+    ``history_limit`` where a whole history is sent)."""
 
-    def __init__(
-        self, app: ASGIApp, *, limit: int, image_limit: int, image_paths: frozenset[str] = IMAGE_PATHS
-    ) -> None:
-        self.app, self.limit, self.image_limit, self.image_paths = app, limit, image_limit, image_paths
+    def __init__(self, app: ASGIApp, *, limit: int, image_limit: int, history_limit: int) -> None:
+        self.app, self.limit = app, limit
+        self.by_path = {path: image_limit for path in IMAGE_PATHS} | {path: history_limit for path in HISTORY_PATHS}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cap = self.image_limit if scope["path"] in self.image_paths else self.limit
+        cap = self.by_path.get(scope["path"], self.limit)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > cap):
             await self._refuse(scope, receive, send)

@@ -13,6 +13,7 @@ from crypto.jws import (
     canonical_json,
     parse_json,
     read_header,
+    require_canonical,
     sign_compact,
     verify_compact,
     verify_with_key,
@@ -20,6 +21,7 @@ from crypto.jws import (
 from crypto.keys import KID_PATTERN, PublicKey, SigningKey, jwks, keys_from_jwks
 from crypto.sdjwt import (
     KB_JWT_TYP,
+    MAX_SD_JWT_CHARS,
     SD_JWT_TYP,
     Disclosure,
     KeyBindingPolicy,
@@ -27,6 +29,7 @@ from crypto.sdjwt import (
     VerifiedSdJwt,
     issue,
     present,
+    require_complete,
     sd_digest,
     verify,
 )
@@ -37,6 +40,7 @@ __all__ = [
     "KB_JWT_TYP",
     "KID_PATTERN",
     "MAX_INFLATED_BYTES",
+    "MAX_SD_JWT_CHARS",
     "SD_JWT_TYP",
     "Disclosure",
     "KeyBindingPolicy",
@@ -56,6 +60,8 @@ __all__ = [
     "parse_json",
     "present",
     "read_header",
+    "require_canonical",
+    "require_complete",
     "sd_digest",
     "sign_compact",
     "verify",

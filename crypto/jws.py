@@ -10,6 +10,10 @@ asks of an application around it, in this order on every verify:
 4. ``kid`` is only a hint, looked up in a map of trusted keys, never a path or a query;
 5. the signature, then the payload must be a JSON object.
 
+A signature is always made in its one canonical form (low ``s``, as BIP 62 and RFC 6979 practice have it), and
+:func:`require_canonical` refuses any other, so that a token whose digest is an identity (a passport version,
+whose digest the next version names) cannot be re-encoded into a second valid token with another digest.
+
 Foreign errors from joserfc are translated to ours in one place, :func:`_translate`.
 """
 
@@ -33,6 +37,7 @@ from schemas.errors import (
     MalformedToken,
     PassportError,
     SignatureInvalid,
+    SignatureNotCanonical,
     TokenTooLarge,
     UnknownKey,
     WrongTokenType,
@@ -54,6 +59,9 @@ KeyResolver = Callable[[str], PublicKey]
 _FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 # Header members that would let a token choose its own key or extend the rules; keys come from our trust store.
 _KEY_SOURCES = frozenset({"crit", "jku", "jwk", "x5u", "x5c"})
+# The order of the P-256 group (FIPS 186-4 D.1.2.3, SEC 2 s.2.4.2): (r, s) and (r, n - s) both verify.
+_P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+_SCALAR_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,34 @@ def sign_compact(
         header["zip"] = "DEF"
         compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
         payload = compressor.compress(payload) + compressor.flush()
-    return jws.serialize_compact(header, payload, key.jwk_key, registry=_REGISTRY)
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise TokenTooLarge("the JWS payload would be larger than a verifier accepts")
+    token = jws.serialize_compact(header, payload, key.jwk_key, registry=_REGISTRY)
+    signing_input, _, signature = token.rpartition(".")
+    return f"{signing_input}.{b64url_encode(_low_s(b64url_decode(signature)))}"
+
+
+def _low_s(signature: bytes) -> bytes:
+    """The canonical form of an ES256 ``r || s`` signature (RFC 7518 s.3.4): ``s`` in the lower half of the order."""
+    r, s = signature[:_SCALAR_BYTES], int.from_bytes(signature[_SCALAR_BYTES:], "big")
+    if s > _P256_ORDER // 2:
+        s = _P256_ORDER - s
+    return r + s.to_bytes(_SCALAR_BYTES, "big")
+
+
+def require_canonical(token: str) -> None:
+    """Refuse a compact JWS that is not in the one form we sign: every part canonical base64url (no stray low
+    bits in the last character) and a low-``s`` ES256 signature. Either of the others would give the same signed
+    bytes a second encoding, and so a second digest."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedToken("not a compact JWS (three base64url parts)")
+    decoded = [b64url_decode(part) for part in parts]
+    if any(b64url_encode(raw) != part for raw, part in zip(decoded, parts, strict=True)):
+        raise SignatureNotCanonical("the token is not in its canonical encoding")
+    signature = decoded[2]
+    if len(signature) != 2 * _SCALAR_BYTES or _low_s(signature) != signature:
+        raise SignatureNotCanonical("the signature is not in its canonical (low-s) form")
 
 
 def read_header(token: str, *, typ: str) -> dict[str, Any]:

@@ -5,7 +5,11 @@ The compact form is ``<issuer-signed JWT>~<disclosure>~...~<disclosure>~[<KB-JWT
 Issuing (:func:`issue`) conceals every claim of ``concealed`` as an object-property
 disclosure and, where a claim's value is a list, every item of it as an
 array-element disclosure, so a holder can reveal a section and only some of its items.
-Decoy digests hide how many claims and items there are (RFC 9901 s.4.2.5).
+Decoy digests hide how many claims and items there are (RFC 9901 s.4.2.5). With ``commit_all`` the
+issuer adds one more disclosure listing the digest of every real disclosure, so that a holder of the
+whole SD-JWT can prove (:func:`require_complete`) that nothing was cut from it; a presentation leaves
+that disclosure out, so a view still does not reveal how many items it withholds. What is issued must
+pass the same size caps that verification applies, or it is refused before it exists.
 
 Verifying (:func:`verify`) does, in order:
 
@@ -35,6 +39,7 @@ from schemas.errors import (
     KeyBindingInvalid,
     MalformedToken,
     PassportError,
+    RecordIncomplete,
     TokenTooLarge,
 )
 
@@ -186,14 +191,18 @@ def issue(
     concealed: dict[str, Any],
     holder: PublicKey | None = None,
     typ: str = SD_JWT_TYP,
+    commit_all: str | None = None,
 ) -> SdJwt:
     """Sign an SD-JWT: ``visible`` claims in the clear, each of ``concealed`` (and each item of a list) disclosable.
 
     ``holder`` is the key that must sign Key Binding JWTs; it is named in ``cnf`` (RFC 7800 s.3.2).
+    ``commit_all`` names a further concealed claim whose value is the sorted digests of every other
+    disclosure (see :func:`require_complete`). Raises :class:`TokenTooLarge` when the result would break a
+    size cap that :func:`verify` applies.
     """
     clash = set(visible) & (set(concealed) | _RESERVED_NAMES | {"cnf"})
-    if clash:
-        raise ValueError(f"claims both visible and concealed or reserved: {sorted(clash)}")
+    if clash or commit_all in concealed:
+        raise ValueError(f"claims both visible and concealed or reserved: {sorted(clash) or [commit_all]}")
     disclosures: list[Disclosure] = []
     digests: list[str] = []
     for name, value in concealed.items():
@@ -202,6 +211,11 @@ def issue(
         disclosure = Disclosure.make(name=name, value=value)
         disclosures.append(disclosure)
         digests.append(disclosure.digest)
+    if commit_all is not None:
+        manifest = Disclosure.make(name=commit_all, value=sorted(d.digest for d in disclosures))
+        disclosures.append(manifest)
+        digests.append(manifest.digest)
+    _check_caps(disclosures)
     digests += [_decoy_digest() for _ in range(_rng.randint(1, MAX_DECOYS))]
     payload: dict[str, Any] = dict(visible)
     if holder is not None:
@@ -210,7 +224,32 @@ def issue(
     payload["_sd"] = sorted(digests)
     payload["_sd_alg"] = SD_ALG
     jwt = sign_compact(key=key, typ=typ, claims=payload)
-    return SdJwt(issuer_jwt=jwt, disclosures=tuple(disclosures))
+    issued = SdJwt(issuer_jwt=jwt, disclosures=tuple(disclosures))
+    if len(issued.serialize()) > MAX_SD_JWT_CHARS:
+        raise TokenTooLarge(f"the SD-JWT would be longer than the {MAX_SD_JWT_CHARS} characters a verifier accepts")
+    return issued
+
+
+def _check_caps(disclosures: list[Disclosure]) -> None:
+    """The caps :meth:`SdJwt.parse` applies, applied before signing: nothing is issued that could not verify."""
+    if len(disclosures) > MAX_DISCLOSURES:
+        raise TokenTooLarge(f"the SD-JWT would have more than {MAX_DISCLOSURES} disclosures")
+    if any(len(d.encoded) > MAX_DISCLOSURE_CHARS for d in disclosures):
+        raise TokenTooLarge(f"one part would be longer than the {MAX_DISCLOSURE_CHARS} characters a verifier accepts")
+
+
+def require_complete(verified: VerifiedSdJwt, *, claim: str) -> None:
+    """Check that a verified SD-JWT carries every disclosure its issuer committed to in ``claim``, and no other.
+
+    The commitment is itself a disclosure referenced from the signed payload, so it cannot be changed; without
+    it, or with any listed disclosure missing, the SD-JWT was cut down after it was issued.
+    """
+    listed = verified.claims.get(claim)
+    if not isinstance(listed, list) or not all(isinstance(d, str) for d in listed):
+        raise RecordIncomplete("the record does not carry the list of its own parts; it is not a whole copy")
+    present = {d.digest for d in verified.disclosures if d.name != claim}
+    if set(listed) != present or len(listed) != len(present):
+        raise RecordIncomplete(f"{len(set(listed) - present)} part(s) of the record were removed after it was signed")
 
 
 def present(

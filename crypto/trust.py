@@ -14,7 +14,7 @@ from typing import Any
 
 from crypto.jws import VerifiedJws, verify_compact
 from crypto.keys import PublicKey, keys_from_jwks
-from schemas.errors import KeyRevoked, MalformedToken, UnknownKey, UntrustedIssuer
+from schemas.errors import KeyConflict, KeyRevoked, MalformedToken, UnknownKey, UntrustedIssuer
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class TrustStore:
         for entry in keys:
             known = found.get(entry.kid)
             if known is not None and known.org != entry.org:
-                raise UntrustedIssuer("one key is claimed by two organisations")
+                raise KeyConflict("one key is claimed by two organisations")
             found[entry.kid] = entry
         return cls(found)
 
@@ -63,7 +63,7 @@ class TrustStore:
                 entries[kid] = entry
                 continue
             if known.org != entry.org:
-                raise UntrustedIssuer("one key is claimed by two organisations")
+                raise KeyConflict("one key is claimed by two organisations")
             times = [t for t in (known.revoked_at, entry.revoked_at) if t is not None]
             entries[kid] = TrustedKey(known.org, known.key, min(times) if times else None)
         return TrustStore(entries)

@@ -6,8 +6,8 @@ values (keys, trust store, session, the acting principal).
 
 from passport.access import PERMISSIONS, require, require_on
 from passport.audit import Actor, AuditCheck, verify_audit_chain
-from passport.card import CARD_TYP, Alert, Card, card_alerts, issue_card
-from passport.chain import History, KnownHead, verify_history
+from passport.card import CARD_TYP, Alert, Card, card_alerts, card_changed, issue_card
+from passport.chain import MAX_HISTORY_CHARS, History, KnownHead, verify_history
 from passport.deployment import Deployment
 from passport.identity import (
     Identity,
@@ -40,6 +40,7 @@ from passport.views import Override, View, make_view
 
 __all__ = [
     "CARD_TYP",
+    "MAX_HISTORY_CHARS",
     "PERMISSIONS",
     "VCT",
     "Actor",
@@ -65,6 +66,7 @@ __all__ = [
     "amend_passport",
     "authenticate",
     "card_alerts",
+    "card_changed",
     "create_passport",
     "create_person_principal",
     "create_principal",

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from crypto import SigningKey, TrustStore, b64url_decode, b64url_encode, sign_compact
+from crypto import SigningKey, TrustStore, b64url_decode, b64url_encode, require_canonical, sign_compact
 from passport.qr import MAX_JWS_CHARS, jws_from_scan
 from passport.versions import PID_PATTERN
 from schemas import NeedDomain, PassportContent
@@ -83,6 +84,13 @@ _DIGEST = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _NOMS = re.compile(r"^[A-Z]\d{4}[A-Z]{2}$")
 _ALERT = re.compile(r"^([a-z]{2,4}):(.+)$", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Invisible format characters that real names and words need, and that change nothing but how text is shaped or
+# broken: soft hyphen, Arabic letter mark, zero-width space, zero-width non-joiner and joiner (Persian, Arabic,
+# Indic scripts), left-to-right and right-to-left marks (Hebrew, Arabic), word joiner. Other format characters
+# (bidirectional embeddings, overrides and isolates, which can make text read differently from what it says; byte
+# order marks), and control, private-use, unassigned and surrogate characters, never reach a card.
+_CARD_FORMAT_CHARACTERS = frozenset("\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u2060")
+_NOT_ON_A_CARD = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -139,8 +147,9 @@ class Card:
         # 1. A card that no single QR code could hold was not made by us.
         if len(jws) > MAX_JWS_CHARS:
             raise TokenTooLarge("the card is longer than one QR code holds")
-        # 2.
+        # 2. (and in the one encoding we sign, so a card has one form)
         verified = trust.verify(jws, typ=CARD_TYP, inflate=True)
+        require_canonical(jws)
         claims = verified.claims
         # 3.
         unknown, missing = set(claims) - _CLAIMS, _REQUIRED - set(claims)
@@ -166,7 +175,7 @@ class Card:
         if not isinstance(digest, str) or not _DIGEST.fullmatch(digest) or len(b64url_decode(digest)) != 32:
             raise MalformedToken("the card's version digest is not a SHA-256 digest")
         name, dob, noms = claims["nm"], claims["dob"], claims.get("no")
-        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS or not name.isprintable():
+        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS or card_line(name) != name:
             raise MalformedToken("the card's name is not a short line of text")
         if not isinstance(dob, str) or not _is_date(dob):
             raise MalformedToken("the card's date of birth is not a date")
@@ -222,6 +231,8 @@ def issue_card(
         "vd": digest,
         "nm": _shorten(_card_name(content), MAX_NAME_CHARS),
     }
+    if not claims["nm"]:
+        raise InvalidRequest("the person's name has no letters that can be printed on a card")
     noms = subject.display_identifiers().get("noms")
     if noms is not None:
         claims["no"] = noms
@@ -263,6 +274,18 @@ def card_alerts(content: PassportContent) -> tuple[Alert, ...]:
     return tuple(dict.fromkeys(alerts))
 
 
+def card_changed(before: PassportContent, after: PassportContent) -> bool:
+    """Whether a change of content alters what a card shows (name, prison number, date of birth, alerts), so that
+    the card the person carries is out of date and a new one should be printed."""
+    return _face(before) != _face(after)
+
+
+def _face(content: PassportContent) -> tuple[object, ...]:
+    subject = content.subject
+    shown = _shorten(_card_name(content), MAX_NAME_CHARS)
+    return shown, subject.display_identifiers().get("noms"), subject.date_of_birth, card_alerts(content)
+
+
 def _card_name(content: PassportContent) -> str:
     subject = content.subject
     name = subject.display_name()
@@ -270,15 +293,24 @@ def _card_name(content: PassportContent) -> str:
     return name if name.endswith(subject.family_name) else f"{name} {subject.family_name}"
 
 
+def card_line(text: str) -> str:
+    """The one text rule of a card, applied when it is issued and checked when it is verified: one line, spaces
+    collapsed, and no character that is not visible text except the few format characters names need
+    (:data:`_CARD_FORMAT_CHARACTERS`)."""
+    kept = "".join(c for c in text if c in _CARD_FORMAT_CHARACTERS or unicodedata.category(c) not in _NOT_ON_A_CARD)
+    return " ".join(kept.split())
+
+
 def _shorten(text: str, limit: int = MAX_ALERT_TEXT) -> str:
-    """``text`` in at most ``limit`` characters, cut at a word where one is near, ending in an ellipsis."""
-    text = " ".join(text.split())
+    """``text`` as a card line (:func:`card_line`) in at most ``limit`` characters, cut at a word where one is
+    near, ending in an ellipsis."""
+    text = card_line(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:-(") + "\u2026"
+    return card_line(cut.rstrip(" ,;:-(")) + "\u2026"
 
 
 def _int(claims: dict[str, Any], name: str) -> int:
@@ -319,7 +351,7 @@ def _alerts_from_claim(value: object) -> tuple[Alert, ...]:
         if found is None:
             raise MalformedToken("a card alert is not code:text")
         code, text = found.groups()
-        if len(text) > MAX_ALERT_TEXT or not text.isprintable() or text != text.strip():
+        if len(text) > MAX_ALERT_TEXT or card_line(text) != text or not text:
             raise MalformedToken(f"a card alert's text is not a short line of at most {MAX_ALERT_TEXT} characters")
         alerts.append(Alert(code, text))
     return tuple(alerts)

@@ -19,11 +19,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from crypto import SdJwt, TrustStore
+from crypto import MAX_SD_JWT_CHARS, SdJwt, TrustStore
 from passport.versions import Version
-from schemas.errors import ChainBroken, CustodyViolation, ForkDetected, InvalidRequest, RollbackDetected
+from schemas.errors import (
+    ChainBroken,
+    ContentTooLarge,
+    CustodyViolation,
+    ForkDetected,
+    InvalidRequest,
+    RollbackDetected,
+)
 
+# The size limits of a passport, in one place: what may be issued is exactly what a receiver accepts.
+# A version is at most MAX_SD_JWT_CHARS (crypto, checked when it is signed and when it is verified), and a
+# whole history at most MAX_HISTORY versions and MAX_HISTORY_CHARS, checked when a version is added to it
+# (records.next_version) and when one is verified or imported here.
 MAX_HISTORY = 10_000
+MAX_HISTORY_CHARS = 32 * MAX_SD_JWT_CHARS
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ def verify_history(
         raise InvalidRequest("a history needs at least one version")
     if len(history) > MAX_HISTORY:
         raise InvalidRequest("the history has more versions than allowed")
+    check_history_size(sum(len(item) if isinstance(item, str) else len(_serialize(item)) for item in history))
     versions: list[Version] = []
     newest: Version | None = None
     for item in history:  # 1.
@@ -97,6 +110,16 @@ def verify_history(
         check_against_known(ordered[-1], known, ordered)
     assert newest is not None and newest.digest == ordered[-1].digest
     return History((*ordered[:-1], newest))
+
+
+def check_history_size(chars: int, *, versions: int = 0) -> None:
+    """Refuse a history of more characters (or versions) than any deployment accepts in a transfer."""
+    if chars > MAX_HISTORY_CHARS or versions > MAX_HISTORY:
+        raise ContentTooLarge("the passport's history is larger than can be handed over")
+
+
+def _serialize(item: SdJwt | Version) -> str:
+    return item.serialize()
 
 
 def check_against_known(current: Version, known: KnownHead, versions: Sequence[Version] = ()) -> None:

@@ -8,6 +8,7 @@ imported on a machine with no network, such as a reception desk.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,9 @@ from sqlmodel import Session, col, select
 from crypto import PublicKey, TrustedKey, TrustStore, keys_from_jwks
 from passport.identity import ORG_ID_PATTERN, Identity
 from passport.storage import TrustedPeerRow, utcnow
-from schemas.errors import ConfigurationError, InvalidRequest, MalformedToken, NotFound, UntrustedIssuer
+from schemas.errors import ConfigurationError, InvalidRequest, KeyConflict, MalformedToken, NotFound, UntrustedIssuer
+
+log = logging.getLogger("care_passport")
 
 METADATA_PATH = "/.well-known/care-passport-issuer"
 MAX_DOCUMENT_BYTES = 256 * 1024
@@ -137,6 +140,15 @@ def save_peer(session: Session, peer: Peer, *, identity: Identity) -> None:
     """Trust a peer (or update its keys and revocations); never this organisation itself."""
     if peer.org_id == identity.org_id:
         raise InvalidRequest("an organisation does not add itself as a peer")
+    # A key is one organisation's: a peer naming a key another organisation (or this one) holds would make every
+    # signature by that key ambiguous, so it is refused here rather than left to break verification later.
+    held = {key.kid: identity.org_id for key in identity.keyring.public_keys}
+    for other in list_peers(session):
+        if other.org_id != peer.org_id:
+            held.update({kid: other.org_id for kid in other.thumbprints})
+    for kid in peer.thumbprints:
+        if kid in held:
+            raise KeyConflict(f"{peer.org_id} lists key {kid} that {held[kid]} already holds; it is not trusted")
     row = session.get(TrustedPeerRow, peer.org_id) or TrustedPeerRow(org_id=peer.org_id, added_at=utcnow())
     row.name, row.kind, row.base_url = peer.name, peer.kind, peer.base_url
     row.document = json.dumps(peer.to_json())
@@ -144,9 +156,12 @@ def save_peer(session: Session, peer: Peer, *, identity: Identity) -> None:
     session.add(row)
 
 
-def list_peers(session: Session) -> list[Peer]:
-    """Every trusted peer, by organisation id."""
-    rows = session.exec(select(TrustedPeerRow).order_by(col(TrustedPeerRow.org_id)))
+def list_peers(session: Session, *, oldest_first: bool = False) -> list[Peer]:
+    """Every trusted peer, by organisation id (or in the order they were first trusted)."""
+    order = (
+        (col(TrustedPeerRow.added_at), col(TrustedPeerRow.org_id)) if oldest_first else (col(TrustedPeerRow.org_id),)
+    )
+    rows = session.exec(select(TrustedPeerRow).order_by(*order))
     return [Peer.from_json(json.loads(row.document)) for row in rows]
 
 
@@ -184,8 +199,13 @@ def own_peer(identity: Identity) -> Peer:
 def trust_store(session: Session, identity: Identity) -> TrustStore:
     """What this deployment trusts: its own keys and every peer's."""
     store = identity.keyring.trust_store(identity.org_id)
-    for peer in list_peers(session):
-        store = store.merged(peer.trust_store())
+    for peer in list_peers(session, oldest_first=True):
+        try:
+            store = store.merged(peer.trust_store())
+        except KeyConflict:
+            # Stored before save_peer refused such entries: the later claimant of a key is left out, and every
+            # other peer still verifies.
+            log.warning("trusted peer %s is left out: it lists a key another organisation holds", peer.org_id)
     return store
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from crypto import PublicKey, canonical_json
 from passport import audit, peers
 from passport.access import Action, require, require_on
 from passport.card import issue_card
+from passport.chain import check_history_size
 from passport.identity import Identity
 from passport.principals import Principal
 from passport.storage import PassportRow, VersionRow, as_utc, utcnow
@@ -278,6 +279,9 @@ def next_version(
         handover=handover,
         holder=holder,
     )
+    # What could not be handed over is not stored: the history, with this version, must fit what a receiver takes.
+    stored_chars = session.exec(select(func.sum(func.length(VersionRow.sd_jwt))).where(VersionRow.pid == pid)).one()
+    check_history_size(int(stored_chars or 0) + len(version.serialize()), versions=ver)
     # The optimistic lock: only one writer moves current_ver from the version it read.
     moved = session.execute(
         update(PassportRow)

@@ -5,10 +5,14 @@ From a card (:func:`pull_for_card`, then :func:`import_history`):
 1. the card verifies offline against the trust store (its issuer, signature, expiry);
 2. the receiver calls the issuer's API with a client assertion signed by its own key and pulls the whole
    history (served only to the organisation a handover names as next custodian);
-3. the current version's issuer-signed JWT must hash to the card's ``vd``;
-4. the whole chain verifies (signatures, links, custody, no fork or rollback against what is held here), and the
-   newest version hands custody to this organisation;
-5. it is stored in one transaction; importing the same thing again changes nothing.
+3. the whole chain verifies (signatures, links, custody, every version whole, no fork or rollback against what
+   is held here), and the newest version hands custody to this organisation;
+4. the chain contains the version the card names (``ver`` and ``vd``), made while the card's issuer had custody:
+   a card is printed weeks before a move and the handover itself makes a version, so the newest version is
+   usually later than the card's, and the result says so (:attr:`ImportResult.card_ver`);
+5. no new version is signed by a revoked key unless a later version signed by a key in good standing vouches
+   for it (its digest is chained into that one): a key's ``iat`` proves nothing once the key is compromised;
+6. it is stored in one transaction; importing the same thing again changes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from crypto import SdJwt, TrustStore, b64url_decode, parse_json
 from passport import audit
 from passport.access import require
 from passport.card import Card
-from passport.chain import KnownHead, verify_history
+from passport.chain import MAX_HISTORY, MAX_HISTORY_CHARS, History, KnownHead, verify_history
 from passport.identity import Identity
 from passport.peer_auth import make_client_assertion
 from passport.peers import base_url_of, get_json, peer_url
@@ -38,23 +42,33 @@ from schemas.errors import (
     ConfigurationError,
     CustodyViolation,
     InvalidRequest,
+    KeyRevoked,
     MalformedToken,
     NotFound,
     PassportError,
 )
 
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# The issuer's answer: every SD-JWT of the longest history allowed, and a short summary of each version.
+MAX_RESPONSE_BYTES = MAX_HISTORY_CHARS + MAX_HISTORY * 1024
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: the passport, its newest version and issuers, and how many versions were new here."""
+    """What an import did: the passport, its newest version (number, digest, when it was signed) and issuers, how
+    many versions were new here, and the version the card showed, when a card was used."""
 
     pid: str
     ver: int
     digest: str
     issuers: list[str]
     new_versions: int
+    issued_at: int
+    card_ver: int | None = None
+
+    @property
+    def moved_on(self) -> bool:
+        """Whether the record changed after the card was printed (a new card shows the newest alerts)."""
+        return self.card_ver is not None and self.card_ver < self.ver
 
 
 def pull_history(card: Card, *, base_url: str, identity: Identity, client: httpx.Client, now: int) -> list[str]:
@@ -98,15 +112,14 @@ def import_history(
     known = _known_head(session, row)
     verified = verify_history(list(history), trust=trust, now=now, known=known)
     current = verified.current
-    if card is not None and (card.pid != current.pid or card.digest != current.digest):
-        raise CardMismatch("the record the issuer sent is not the version this card summarises")
-    if card is not None and card.issuer != current.issuer:
-        raise CustodyViolation("the card was not issued by the organisation that had custody of the passport")
+    if card is not None:
+        check_card_in_history(card, verified)
     if current.custody.next != identity.org_id:
         raise CustodyViolation("this history does not hand the passport to this organisation")
     # verify_history compared the newest version held here with the one offered; the digests chain every
     # version before it, so the versions held here are exactly the offered ones up to that number.
     new: list[Version] = [v for v in verified.versions if known is None or v.ver > known.ver]
+    check_not_revoked(new, trust)
     if row is None:
         row = PassportRow(
             pid=current.pid,
@@ -132,7 +145,35 @@ def import_history(
         ver=current.ver,
         detail=json.dumps(detail),
     )
-    return ImportResult(current.pid, current.ver, current.digest, verified.issuers, len(new))
+    return ImportResult(
+        current.pid,
+        current.ver,
+        current.digest,
+        verified.issuers,
+        len(new),
+        current.issued_at,
+        card.ver if card is not None else None,
+    )
+
+
+def check_card_in_history(card: Card, history: History) -> None:
+    """Step 4: the history holds the version the card shows, and the card's issuer had custody of it then."""
+    shown = next((v for v in history.versions if v.ver == card.ver), None)
+    if card.pid != history.pid or shown is None or shown.digest != card.digest:
+        raise CardMismatch("the record the issuer sent does not contain the version this card shows")
+    if card.issuer not in (shown.issuer, shown.custody.custodian_after):
+        raise CustodyViolation("the card was not issued by the organisation that had custody of the passport")
+
+
+def check_not_revoked(new: Sequence[Version], trust: TrustStore) -> None:
+    """Step 5: a version new here that a revoked key signed is refused whatever ``iat`` it claims (a stolen key
+    can backdate), unless a later version, signed by a key in good standing, chains it in."""
+    vouched = False
+    for version in reversed(new):
+        revoked = trust.lookup(version.kid).revoked_at is not None
+        if revoked and not vouched:
+            raise KeyRevoked(f"version {version.ver} is signed by a key that has been revoked")
+        vouched = vouched or not revoked
 
 
 def import_card(

@@ -72,7 +72,7 @@ def verify_token(text: str, *, trust: TrustStore, audience: str, now: int) -> Ve
         return Verification("version", Version.verify(sd_jwt, trust=trust, now=now), None, None)
     policy = KeyBindingPolicy(audience=audience, max_age=VIEW_MAX_AGE_SECONDS)
     verified = verify(sd_jwt, trust=trust, key_binding=policy, now=now)
-    return Verification("view", Version.from_verified(verified, require_full=False), None, audience)
+    return Verification("view", Version.from_verified(verified, require_full=False, now=now), None, audience)
 
 
 def verify_versions(history: Sequence[str], *, trust: TrustStore, now: int) -> Verification:

@@ -6,7 +6,13 @@ Visible: ``iss``, ``iat``, ``vct``, ``pid``, ``ver``, ``prev`` (absent on versio
 item of a list section, is its own disclosure. The details of a handover (reason, date)
 are a disclosure too, never shown in the clear.
 
-The **version digest** is base64url(SHA-256(issuer-signed JWT)).
+The **version digest** is base64url(SHA-256(issuer-signed JWT)). A version has exactly one identity: its
+issuer-signed JWT must be in the canonical encoding we sign (low-``s``; :func:`crypto.require_canonical`), so
+nobody can re-encode the signature into a second valid version with another digest.
+
+A version as issued (the **custody copy**) is provably whole: the ``manifest`` disclosure lists the digest of
+every other disclosure, and :meth:`Version.verify` refuses a copy from which any was removed. Views never
+carry the manifest.
 """
 
 from __future__ import annotations
@@ -16,12 +22,37 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from crypto import SD_JWT_TYP, PublicKey, SdJwt, SigningKey, TrustStore, VerifiedSdJwt, issue, verify
+from crypto import (
+    SD_JWT_TYP,
+    PublicKey,
+    SdJwt,
+    SigningKey,
+    TrustStore,
+    VerifiedSdJwt,
+    issue,
+    require_canonical,
+    require_complete,
+    verify,
+)
 from schemas import PassportContent, content_to_claims, parse_content
-from schemas.errors import InvalidContent, InvalidRequest, MalformedToken
+from schemas.errors import (
+    ContentTooLarge,
+    InvalidContent,
+    InvalidRequest,
+    IssueTimeInvalid,
+    MalformedToken,
+    TokenTooLarge,
+)
 
 VCT = "urn:care-passport:passport:1"
 HANDOVER_CLAIM = "handover"
+MANIFEST_CLAIM = "manifest"  # the custody copy's list of every disclosure digest; never in a view
+# Claims of a version that are not passport content: custody's own business, never shown in a view.
+NON_CONTENT_CLAIMS = frozenset({HANDOVER_CLAIM, MANIFEST_CLAIM})
+# No care passport was issued before this (2024-01-01T00:00:00Z): an earlier iat is a forgery or a broken clock.
+EARLIEST_IAT = 1_704_067_200
+# A version dated this far ahead of the verifier's clock was not made by an honest one.
+CLOCK_SKEW_SECONDS = 300
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 HandoverReason = Literal["transfer", "release"]
@@ -88,6 +119,7 @@ class Version:
     ver: int
     prev: str | None
     issuer: str
+    kid: str
     issued_at: int
     custody: Custody
     claims: dict[str, Any]
@@ -105,13 +137,16 @@ class Version:
 
     @classmethod
     def verify(cls, text: str | SdJwt, *, trust: TrustStore, now: int) -> Version:
-        """Verify a version as issued: signature, disclosures, visible claims, and the content schema."""
+        """Verify a version as issued (its custody copy): signature, one identity, disclosures, every disclosure
+        the issuer committed to, visible claims, and the content schema."""
         verified = verify(text, trust=trust, now=now)
-        return cls.from_verified(verified, require_full=True)
+        require_complete(verified, claim=MANIFEST_CLAIM)
+        return cls.from_verified(verified, require_full=True, now=now)
 
     @classmethod
-    def from_verified(cls, verified: VerifiedSdJwt, *, require_full: bool) -> Version:
+    def from_verified(cls, verified: VerifiedSdJwt, *, require_full: bool, now: int) -> Version:
         """Check the visible claims of a verified SD-JWT; with ``require_full`` the content must be whole."""
+        require_canonical(verified.sd_jwt.issuer_jwt)
         p = verified.payload
         pid, ver, prev, iat = p.get("pid"), p.get("ver"), p.get("prev"), p.get("iat")
         if p.get("vct") != VCT or not isinstance(pid, str) or not PID_PATTERN.fullmatch(pid):
@@ -121,8 +156,13 @@ class Version:
         if (ver == 1) != (prev is None) or (prev is not None and not isinstance(prev, str)):
             raise MalformedToken("prev must be absent on version 1 and present after")
         assert isinstance(iat, int)  # checked by the trust store
+        if iat > now + CLOCK_SKEW_SECONDS:
+            raise IssueTimeInvalid("the version is dated in the future; check this computer's clock")
+        if iat < EARLIEST_IAT:
+            raise IssueTimeInvalid("the version is dated before any care passport was issued")
         custody = Custody.from_claim(p.get("custody"), iss=verified.issuer)
         claims = {k: v for k, v in verified.claims.items() if k not in p}
+        claims.pop(MANIFEST_CLAIM, None)
         handover = _handover(claims.pop(HANDOVER_CLAIM, None), custody, required=require_full)
         content = None
         if require_full:
@@ -136,6 +176,7 @@ class Version:
             ver=ver,
             prev=prev,
             issuer=verified.issuer,
+            kid=str(verified.header["kid"]),
             issued_at=iat,
             custody=custody,
             claims=claims,
@@ -165,12 +206,22 @@ def issue_version(
     if prev is not None:
         visible["prev"] = prev
     visible["custody"] = custody.to_claim()
-    concealed = content_to_claims(content)
+    claims = content_to_claims(content)
+    concealed = dict(claims)
     if handover is not None:
         concealed[HANDOVER_CLAIM] = handover.to_claim()
-    sd_jwt = issue(key=key, visible=visible, concealed=concealed, holder=holder or key.public, typ=SD_JWT_TYP)
-    claims = content_to_claims(content)
-    return Version(sd_jwt, pid, ver, prev, issuer, iat, custody, claims, content, handover)
+    try:
+        sd_jwt = issue(
+            key=key,
+            visible=visible,
+            concealed=concealed,
+            holder=holder or key.public,
+            typ=SD_JWT_TYP,
+            commit_all=MANIFEST_CLAIM,
+        )
+    except TokenTooLarge as exc:
+        raise ContentTooLarge(f"the passport is too large to sign and hand over: {exc.detail}") from exc
+    return Version(sd_jwt, pid, ver, prev, issuer, key.kid, iat, custody, claims, content, handover)
 
 
 def _is_iso_date(text: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from crypto import Disclosure, PublicKey, SdJwt, b64url_decode, parse_json, present
 from passport.identity import KeyRing
-from passport.versions import HANDOVER_CLAIM
+from passport.versions import NON_CONTENT_CLAIMS
 from schemas import LIST_SECTIONS, Audience, PassportContent
 from schemas.errors import InvalidRequest, MalformedToken
 
@@ -101,8 +101,8 @@ def make_view(
     shown_sections: list[str] = []
     shown_items: list[str] = []
     for name, (section, items) in sections.items():
-        if name in ("consent", HANDOVER_CLAIM):
-            continue  # the person's own instructions, and custody details, are never in a view
+        if name == "consent" or name in NON_CONTENT_CLAIMS:
+            continue  # the person's own instructions, and custody's own claims, are never in a view
         whole = name == "subject" or name in forced or (name in permitted and name not in LIST_SECTIONS)
         visible = [
             item

@@ -139,6 +139,11 @@ class ImportOut(_Body):
     digest: str
     issuers: list[str]
     new_versions: int = Field(description="0 when everything was already held here: importing again changes nothing")
+    issued_at: datetime = Field(description="when the newest version imported was signed")
+    card_ver: int | None = Field(default=None, description="the version the card showed, when a card was used")
+    moved_on: bool = Field(
+        default=False, description="the record changed after the card was printed: a new card shows what is current"
+    )
 
 
 class DisclosedOut(_Body):

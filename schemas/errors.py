@@ -17,12 +17,16 @@ every other package (crypto, passport, api, cli) may import it::
     │   ├── WrongTokenType             wrong_token_type     a ``typ`` this verifier does not accept
     │   ├── UnknownKey                 unknown_key          ``kid`` not in the trust store
     │   ├── SignatureInvalid           signature_invalid
+    │   ├── SignatureNotCanonical      signature_not_canonical  a valid signature re-encoded (high-s, stray bits)
     │   ├── DisclosureInvalid          disclosure_invalid   a disclosure that is malformed or was not signed
+    │   ├── RecordIncomplete           record_incomplete    a custody copy without all of its disclosures
     │   ├── KeyBindingInvalid          key_binding_invalid  a view's Key Binding JWT does not hold
     │   ├── TokenExpired               token_expired
+    │   ├── IssueTimeInvalid           issue_time_invalid   issued in the future, or before this service existed
     │   ├── KeyRevoked                 key_revoked          signed after the key's revocation time
     │   └── CardMismatch               card_mismatch        the record pulled is not the version the card names
     ├── UntrustedIssuer                untrusted_issuer     the issuer is not in the trust store
+    │   └── KeyConflict                key_conflict         a key already held by another organisation
     ├── ChainError                     chain_invalid
     │   ├── ChainBroken                chain_broken         ``prev`` does not name the previous version
     │   ├── CustodyViolation           custody_violation    signed by an organisation without custody
@@ -31,6 +35,7 @@ every other package (crypto, passport, api, cli) may import it::
     ├── NotAuthenticated               not_authenticated    no or unknown credentials
     ├── AccessDenied                   access_denied        authenticated, but not allowed this action
     ├── NotFound                       not_found            no such object, or not one this caller may see
+    ├── ContentTooLarge                content_too_large    a passport or history larger than can be transferred
     ├── PreconditionRequired           precondition_required  a write without ``If-Match`` (RFC 6585 s.3)
     ├── StaleVersion                   stale_version        ``If-Match`` names a version that is not current
     ├── AlreadyExists                  already_exists       refusing to overwrite (identity, keys, a passport)
@@ -123,11 +128,25 @@ class SignatureInvalid(TokenError):
     title = "Signature invalid"
 
 
+class SignatureNotCanonical(TokenError):
+    """A signature that verifies but is not in the one form we sign: it would give a version a second digest."""
+
+    code = "signature_not_canonical"
+    title = "Signature not in canonical form"
+
+
 class DisclosureInvalid(TokenError):
     """A disclosure is malformed, duplicated, or its digest is not in the signed payload."""
 
     code = "disclosure_invalid"
     title = "Disclosure invalid"
+
+
+class RecordIncomplete(TokenError):
+    """A custody copy of a version that does not carry every disclosure its issuer committed to: cut down."""
+
+    code = "record_incomplete"
+    title = "Record incomplete"
 
 
 class KeyBindingInvalid(TokenError):
@@ -142,6 +161,13 @@ class TokenExpired(TokenError):
 
     code = "token_expired"
     title = "Token expired"
+
+
+class IssueTimeInvalid(TokenError):
+    """A token whose ``iat`` is in the future, or earlier than any care passport was issued."""
+
+    code = "issue_time_invalid"
+    title = "Issue time invalid"
 
 
 class KeyRevoked(TokenError):
@@ -163,6 +189,13 @@ class UntrustedIssuer(PassportError):
 
     code = "untrusted_issuer"
     title = "Untrusted issuer"
+
+
+class KeyConflict(UntrustedIssuer):
+    """A peer or trust list names a key that another organisation (or this one) already holds."""
+
+    code = "key_conflict"
+    title = "Key held by another organisation"
 
 
 class ChainError(PassportError):
@@ -219,6 +252,13 @@ class NotFound(PassportError):
 
     code = "not_found"
     title = "Not found"
+
+
+class ContentTooLarge(PassportError):
+    """A passport version, or a whole history, larger than a receiver would accept: refused before it is stored."""
+
+    code = "content_too_large"
+    title = "Content too large"
 
 
 class PreconditionRequired(PassportError):

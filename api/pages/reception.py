@@ -271,6 +271,7 @@ def import_record(
         result=result,
         keeper=identity.info.name,
         signers=" and ".join(names.get(org, org) for org in result.issuers),
+        newest_on=_day(datetime.fromtimestamp(result.issued_at, UTC).date()),
         shown=_shown(deployment, verified),
         may_read=_may(web, "read"),
     )

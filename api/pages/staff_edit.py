@@ -138,6 +138,7 @@ def section_page(
         caption=person_name(stored.content),
         shown=show_section(form, stored.content, names),
         saved=request.query_params.get("saved"),
+        card_reprint=request.query_params.get("card") == "reprint",
         ver=stored.ver,
         schemes=options("scheme") if section == "eligibility" else (),
     )

@@ -103,6 +103,7 @@ def passport_page(
         next_custodian=organisation(stored.custody_next, names) if stored.custody_next else None,
         editable=may_edit(web.principal) and held_here,
         saved=request.query_params.get("saved"),
+        card_reprint=request.query_params.get("card") == "reprint",
     )
 
 

@@ -21,7 +21,7 @@ from api.pages.staff_fields import Checked, Part, Values, check_content_error, c
 from api.pages.staff_page import Posted, form_int, organisation_names
 from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
-from passport import records
+from passport import card_changed, records
 from passport.access import require, require_on
 from passport.deployment import Deployment
 from passport.records import StoredVersion
@@ -128,7 +128,9 @@ def save(
         return edit.show(
             content=current.content, ver=current.ver, values=values, names=names, race=race, status_code=409
         )
-    return redirect(f"{edit.done}?saved={edit.saved}")
+    # The card in the person's pocket still verifies, but shows what was true before: say a new one is needed.
+    reprint = "&card=reprint" if card_changed(parse_content(based.content), content) else ""
+    return redirect(f"{edit.done}?saved={edit.saved}{reprint}")
 
 
 def race_lost(

@@ -137,5 +137,12 @@ def import_passport(
                     source=source,
                 )
     return ImportOut(
-        pid=result.pid, ver=result.ver, digest=result.digest, issuers=result.issuers, new_versions=result.new_versions
+        pid=result.pid,
+        ver=result.ver,
+        digest=result.digest,
+        issuers=result.issuers,
+        new_versions=result.new_versions,
+        issued_at=datetime.fromtimestamp(result.issued_at, UTC),
+        card_ver=result.card_ver,
+        moved_on=result.moved_on,
     )

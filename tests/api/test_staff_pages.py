@@ -348,3 +348,23 @@ def test_a_handover_date_is_only_year_month_day(server: LiveServer) -> None:
         assert '<a href="#f-date">Date of the move: give a real date' in response.text
     passport = _current(server, pid)
     assert passport["ver"] == 1 and passport["custody"].get("next") is None
+
+
+def test_a_change_to_what_the_card_shows_asks_for_a_new_card(server: LiveServer) -> None:
+    """Renaming equipment that follows the person changes the card's alerts: the saved page says to print a new
+    card; a change the card does not show (the equipment's condition) does not ask."""
+    pid = _new_passport(server)
+    client = _signed_in(server)
+    path = f"/staff/passports/{pid}/equipment/items/e1"
+    csrf = _csrf(client.get(path).text)
+    item = _current(server, pid)["content"]["equipment"][0]
+    values = FORMS["equipment"].values_of(item)
+    quiet = client.post(path, data={**values, "condition": "worn", "csrf": csrf, "ver": "1"})
+    assert quiet.status_code == 303 and "card=reprint" not in quiet.headers["location"]
+    assert "print a new card" not in client.get(quiet.headers["location"]).text
+    renamed = client.post(
+        path, data={**values, "condition": "worn", "item": "Powered wheelchair", "csrf": csrf, "ver": "2"}
+    )
+    assert renamed.status_code == 303 and renamed.headers["location"].endswith("&card=reprint")
+    page = client.get(renamed.headers["location"]).text
+    assert "print a new card" in page and f"/staff/passports/{pid}/card/print" in page

@@ -4,66 +4,20 @@ custodian, import from a card, and every refusal leaving nothing imported."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func
-from sqlmodel import Session, select
 
 from crypto import SigningKey, sign_compact
 from passport.card import CARD_TYP, issue_card
 from passport.peer_auth import make_client_assertion
-from passport.peers import Peer, fetch_peer, save_peer
+from passport.peers import Peer
 from passport.qr import qr_text
-from passport.storage import PassportRow, VersionRow, transaction
 from schemas import parse_content
-from tests.conftest import LiveServer, start_server
-
-RISLEY_INFO = ("prison:RSY", "HMP Risley", "prison")
-
-
-def _trust(server: LiveServer, peer: Peer) -> None:
-    with transaction(server.deployment.engine) as session:
-        save_peer(session, peer, identity=server.deployment.identity)
-
-
-def _fetch(server: LiveServer) -> Peer:
-    with httpx.Client() as client:
-        return fetch_peer(server.url, client=client)
-
-
-@pytest.fixture
-def pair(live_server: LiveServer, tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Wymott (SQLite or PostgreSQL) and Risley (SQLite), each trusting the other's keys."""
-    from passport.identity import IssuerInfo
-
-    risley = start_server(
-        tmp_path / "risley", f"sqlite:///{tmp_path / 'risley.db'}", IssuerInfo(*RISLEY_INFO, "http://x")
-    )
-    _trust(live_server, _fetch(risley))
-    _trust(risley, _fetch(live_server))
-    yield live_server, risley
-    risley.stop()
-
-
-def _counts(server: LiveServer) -> tuple[int, int]:
-    with Session(server.deployment.engine) as session:
-        return (
-            session.exec(select(func.count()).select_from(PassportRow)).one(),
-            session.exec(select(func.count()).select_from(VersionRow)).one(),
-        )
-
-
-def _handed_over(wymott: LiveServer, reference: dict[str, Any], to: str = "prison:RSY") -> dict[str, Any]:
-    staff = wymott.client(wymott.token("care_staff"))
-    pid = staff.post("/v1/passports", json=reference).json()["pid"]
-    handed = staff.post(f"/v1/passports/{pid}/handover", json={"to": to, "reason": "transfer", "date": "2026-12-01"})
-    assert handed.status_code == 201
-    return dict(handed.json())
+from tests.api.twoprisons import counts, fetch, handed_over, trust
+from tests.conftest import LiveServer
 
 
 def test_a_card_imports_the_whole_chain_once_and_the_receiver_continues_it(
@@ -71,22 +25,25 @@ def test_a_card_imports_the_whole_chain_once_and_the_receiver_continues_it(
 ) -> None:
     """Scan text -> pull with a client assertion -> vd checked -> chain verified -> stored; again: no change."""
     wymott, risley = pair
-    v2 = _handed_over(wymott, reference)
+    v2 = handed_over(wymott, reference)
     staff = wymott.client(wymott.token("care_staff"))
     jws = staff.get(f"/v1/passports/{v2['pid']}/card", params={"format": "jws"}).text
     reception = risley.client(risley.token("reception"))
     imported = reception.post("/v1/imports", json={"card": qr_text(jws) + "\n"})
     assert imported.status_code == 200, imported.text
-    assert imported.json() | {"digest": None} == {
+    assert imported.json() | {"digest": None, "issued_at": None} == {
         "pid": v2["pid"],
         "ver": 2,
         "digest": None,
         "issuers": ["prison:WYI"],
         "new_versions": 2,
+        "issued_at": None,
+        "card_ver": 2,
+        "moved_on": False,
     }
     again = reception.post("/v1/imports", json={"card": qr_text(jws)})
     assert again.status_code == 200 and again.json()["new_versions"] == 0
-    assert _counts(risley) == (1, 2)
+    assert counts(risley) == (1, 2)
     risley_staff = risley.client(risley.token("care_staff"))
     v3 = risley_staff.put(f"/v1/passports/{v2['pid']}", json=reference, headers={"If-Match": 'W/"2"'})
     assert v3.status_code == 200, v3.text
@@ -108,7 +65,7 @@ def test_only_the_named_custodian_gets_the_whole_record(
     pid = staff.post("/v1/passports", json=reference).json()["pid"]
     third_key = SigningKey.generate()
     destination = Peer("la:E08000012", "Bradford", "local_authority", "http://127.0.0.1:9", (third_key.public,), {})
-    _trust(wymott, destination)
+    trust(wymott, destination)
     now = int(time.time())
 
     def call(key: SigningKey, issuer: str, path: str) -> httpx.Response:
@@ -131,7 +88,7 @@ def test_only_the_named_custodian_gets_the_whole_record(
 def test_bad_client_assertions_are_refused(pair: tuple[LiveServer, LiveServer], reference: dict[str, Any]) -> None:
     """An untrusted key, an expired assertion, one for another audience, and a replayed jti: 401 each."""
     wymott, risley = pair
-    pid = _handed_over(wymott, reference)["pid"]
+    pid = handed_over(wymott, reference)["pid"]
     key, now, path = (
         risley.deployment.identity.keyring.active,
         int(time.time()),
@@ -197,8 +154,10 @@ def test_bad_cards_import_nothing(
     key, now = wymott.deployment.identity.keyring.active, int(time.time())
     content = parse_content(reference)
 
-    def card(*, signer: SigningKey = key, issuer: str = "prison:WYI", digest: str = v2["digest"], at: int = now) -> str:
-        return issue_card(key=signer, issuer=issuer, pid=pid, ver=2, digest=digest, content=content, now=at)
+    def card(
+        *, signer: SigningKey = key, issuer: str = "prison:WYI", ver: int = 2, digest: str = v2["digest"], at: int = now
+    ) -> str:
+        return issue_card(key=signer, issuer=issuer, pid=pid, ver=ver, digest=digest, content=content, now=at)
 
     body: dict[str, Any]
     if case == "expired":
@@ -206,8 +165,8 @@ def test_bad_cards_import_nothing(
     elif case == "untrusted":
         body = {"card": card(signer=SigningKey.generate())}
     elif case == "revoked":
-        peer = _fetch(wymott)
-        _trust(risley, replace(peer, revoked={key.kid: now - 5}))
+        peer = fetch(wymott)
+        trust(risley, replace(peer, revoked={key.kid: now - 5}))
         body = {"card": card()}
     elif case == "other-version":
         body = {"card": card(digest=v1["digest"])}
@@ -215,14 +174,14 @@ def test_bad_cards_import_nothing(
         body = {"card": _flip_one_digit(qr_text(card()))}
     elif case == "zip-bomb":
         body = {"card": _bomb(key, now)}
-    else:  # a card from Risley, which never had custody, for Wymott's passport, with the real history
+    else:  # a card from Risley of version 1, which only Wymott ever held, with the real history
         history = staff.get(f"/v1/passports/{pid}/versions").json()["sd_jwts"]
         risley_key = risley.deployment.identity.keyring.active
-        body = {"card": card(signer=risley_key, issuer="prison:RSY"), "history": history}
+        body = {"card": card(signer=risley_key, issuer="prison:RSY", ver=1, digest=v1["digest"]), "history": history}
     response = risley.client(risley.token("reception")).post("/v1/imports", json=body)
     assert response.status_code in (409, 422), response.text
     assert response.json()["code"] == code
-    assert _counts(risley) == (0, 0)
+    assert counts(risley) == (0, 0)
 
 
 def test_after_import_the_receiver_serves_consented_views(
@@ -230,7 +189,7 @@ def test_after_import_the_receiver_serves_consented_views(
 ) -> None:
     """The handover version binds views to Risley's key, so Risley, now custodian, serves them; they verify."""
     wymott, risley = pair
-    v2 = _handed_over(wymott, reference)
+    v2 = handed_over(wymott, reference)
     jws = (
         wymott.client(wymott.token("care_staff")).get(f"/v1/passports/{v2['pid']}/card", params={"format": "jws"}).text
     )

@@ -102,3 +102,47 @@ def test_a_kid_that_begins_with_a_dash_is_taken_as_the_key(tmp_path: Path) -> No
     home = tmp_path / "wymott"
     _init(home)
     _one_line_error(passport("key", "revoke", "-" + "A" * 42, home=home), "not_found")
+
+
+def test_a_peer_listing_a_key_another_organisation_holds_is_refused_and_breaks_nothing(
+    tmp_path: Path, reference: dict[str, Any]
+) -> None:
+    """A trust list naming Wymott's key (or the desk's own) under another organisation is refused at import with a
+    clear line, nothing of it is kept, and Wymott's versions still verify. An entry stored before this rule
+    existed is left out of the trust store without breaking the others."""
+    wymott, desk = tmp_path / "wymott", tmp_path / "desk"
+    _init(wymott)
+    _init(desk, "prison:RSY", "HMP Risley reception")
+    good = tmp_path / "trust.json"
+    assert passport("trust", "export", str(good), home=wymott).returncode == 0
+    assert passport("trust", "import", str(good), home=desk).returncode == 0
+    version = _version(load_identity(wymott).keyring.active, reference, iat=int(time.time()) - 60)
+    wymott_entry = json.loads(good.read_text())["peers"][0]
+    desk_jwks = load_identity(desk).keyring.jwks()
+    for stolen in (wymott_entry["jwks"], desk_jwks):
+        impostor = {**wymott_entry, "id": "prison:EVL", "name": "Not a prison", "jwks": stolen}
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps({"format": "care-passport-trust-list/1", "peers": [impostor]}))
+        _one_line_error(passport("trust", "import", str(bad), home=desk), "key_conflict")
+        assert "prison:EVL" not in passport("trust", "list", home=desk).stdout
+        assert passport("verify", "-", home=desk, stdin=version).returncode == 0
+
+    from passport.deployment import Deployment
+    from passport.peers import Peer, trust_store
+    from passport.storage import TrustedPeerRow, transaction, utcnow
+
+    deployment = Deployment.open(home=desk, database_url=f"sqlite:///{desk / 'passport.db'}")
+    impostor_peer = Peer.from_json({**wymott_entry, "id": "prison:EVL"})
+    with transaction(deployment.engine) as session:  # as an older release could have stored it
+        session.add(
+            TrustedPeerRow(
+                org_id="prison:EVL",
+                base_url="http://127.0.0.1:9",
+                document=json.dumps(impostor_peer.to_json()),
+                added_at=utcnow(),
+            )
+        )
+    with transaction(deployment.engine) as session:
+        store = trust_store(session, deployment.identity)
+    assert store.organisations() == {"prison:WYI", "prison:RSY"}
+    assert passport("verify", "-", home=desk, stdin=version).returncode == 0

@@ -33,6 +33,7 @@ from crypto import (
 from crypto.jws import MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES
 from schemas.errors import (
     AlgorithmNotAllowed,
+    KeyConflict,
     KeyRevoked,
     MalformedToken,
     SignatureInvalid,
@@ -506,11 +507,11 @@ def test_merged_stores_keep_the_earliest_revocation(issuer_key: SigningKey) -> N
 
 def test_a_key_claimed_by_two_organisations_is_refused(issuer_key: SigningKey) -> None:
     """One key cannot belong to two organisations, in one store or across a merge."""
-    with refusal(UntrustedIssuer, "untrusted_issuer", "claimed by two organisations"):
+    with refusal(KeyConflict, "key_conflict", "claimed by two organisations"):
         TrustStore.of([TrustedKey(ORG, issuer_key.public), TrustedKey("org-b", issuer_key.public)])
     ours = TrustStore.of([TrustedKey(ORG, issuer_key.public)])
     theirs = TrustStore.of([TrustedKey("org-b", issuer_key.public)])
-    with refusal(UntrustedIssuer, "untrusted_issuer", "claimed by two organisations"):
+    with refusal(KeyConflict, "key_conflict", "claimed by two organisations"):
         ours.merged(theirs)
 
 
