@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -110,6 +111,16 @@ class LiveServer:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         client = httpx.Client(base_url=self.url, headers=headers, timeout=30)
         self.clients.append(client)
+        return client
+
+    def signed_in(self, role: str = "care_staff") -> httpx.Client:
+        """A client signed in to the staff pages with a new token of ``role`` (its session cookie kept)."""
+        client = self.client()
+        form = client.get("/staff/sign-in").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf is not None
+        response = client.post("/staff/sign-in", data={"token": self.token(role), "csrf": csrf[1], "next": "/staff"})
+        assert response.status_code == 303, response.text
         return client
 
     def stop(self) -> None:

@@ -68,6 +68,9 @@ REASONS: dict[str, str] = {
     "chain_invalid": "The full record does not hold together. Nothing was imported. Call the issuing prison.",
     "chain_broken": "The full record does not hold together. Nothing was imported. Call the issuing prison.",
     "disclosure_invalid": "The full record does not hold together. Nothing was imported. Call the issuing prison.",
+    "record_incomplete": "The full record arrived with parts missing. Nothing was imported. Call the issuing prison.",
+    "signature_not_canonical": DAMAGED,
+    "issue_time_invalid": "The full record carries an impossible date. Nothing was imported. Call the issuing prison.",
     "fork_detected": "This prison holds a different record for this passport. Nothing was imported. "
     "Speak to care staff.",
     "rollback_detected": "This prison already holds a newer record for this passport. Nothing was imported.",

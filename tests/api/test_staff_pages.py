@@ -174,13 +174,7 @@ def test_content_errors_land_on_the_fields_they_are_about() -> None:
 
 
 def _signed_in(server: LiveServer, role: str = "care_staff") -> httpx.Client:
-    client = server.client()
-    form = client.get("/staff/sign-in").text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
-    assert csrf is not None
-    response = client.post("/staff/sign-in", data={"token": server.token(role), "csrf": csrf[1], "next": "/staff"})
-    assert response.status_code == 303
-    return client
+    return server.signed_in(role)
 
 
 def test_the_list_is_audited_once_without_what_was_searched_for(server: LiveServer) -> None:

@@ -8,6 +8,7 @@ still imports the whole current record, and says that the record moved on.
 from __future__ import annotations
 
 import copy
+import html
 import time
 from dataclasses import replace
 from typing import Any
@@ -292,3 +293,8 @@ def test_real_names_work_on_the_card(
     assert card.name == f"{given[0]} {family}"
     verified = staff.post("/v1/verify", json={"card": card.serialize()})
     assert verified.status_code == 200, verified.text
+    web = live_server.signed_in()
+    for page in (f"/staff/passports/{pid}", f"/staff/passports/{pid}/print", f"/staff/passports/{pid}/card/print"):
+        shown = web.get(page)
+        assert shown.status_code == 200, (page, shown.text)
+        assert html.escape(family) in shown.text and html.escape(given[0]) in shown.text, page

@@ -150,6 +150,30 @@ def test_a_scanned_card_verifies_and_imports_the_full_record(desk: Desk, page: P
     assert "Nothing changed." in page.content()
 
 
+def test_a_card_printed_before_the_handover_imports_the_newer_record(desk: Desk, page: Page) -> None:
+    """The normal case: the card was printed weeks before the move and the handover made version 2 on the day.
+    The card still verifies and imports, and the officer is told the record has moved on and to print a new card."""
+    pid = desk.wymott.create_passport()
+    staff = desk.wymott.server.client(desk.wymott.token("care_staff"))
+    printed = staff.get(f"/v1/passports/{pid}/card", params={"format": "jws"})
+    assert printed.status_code == 200, printed.text
+    handover = {"to": "prison:RSY", "reason": "transfer", "date": "2026-12-01"}
+    assert staff.post(f"/v1/passports/{pid}/handover", json=handover).status_code == 201
+
+    desk.risley.sign_in_staff(page, "reception", "/reception")
+    _scan(page, qr_text(printed.text))
+    assert page.locator(".verdict h1").inner_text().endswith("Verified")
+    _tab_to(page, "Import the full record")
+    press_and_wait(page, "Enter")
+    assert page.locator("h1").inner_text().endswith("Imported")
+    today = datetime.now(UTC)
+    moved_on = page.locator(".verdict-moved-on").inner_text()
+    assert f"Newer record at the issuing prison: version 2 of {today.day} {today:%B}" in moved_on
+    assert "The card shows version 1" in moved_on and "Print a new card" in moved_on
+    check_accessibility(page, "reception-imported-newer")
+    assert desk.risley_holds(pid)
+
+
 def test_a_photo_of_the_card_verifies(desk: Desk, page: Page, tmp_path: Path) -> None:
     """A PNG of the card, uploaded with the photo form, is read with zxing-cpp and verifies offline; a file that
     holds no code is refused in plain words."""
