@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import metrics, problems
 from api.limits import BodyLimit
@@ -20,6 +22,15 @@ from passport.qr import MAX_IMAGE_BYTES
 API_TITLE = "Care Passport"
 STATIC = Path(__file__).parent / "static"
 API_VERSION = "1.0.0"
+# How uvicorn runs the app, wherever it is started. Its own X-Forwarded-For handling is off (by default it
+# believes any client on 127.0.0.1): the app believes only the proxies its settings name (see create_app). Request
+# lines carry passport ids, so there is no access log; the audit trail records access instead.
+SERVER_OPTIONS: dict[str, Any] = {
+    "proxy_headers": False,
+    "server_header": False,
+    "access_log": False,
+    "log_level": "warning",
+}
 
 
 def build_app() -> FastAPI:
@@ -54,6 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
         history_limit=MAX_HISTORY_CHARS + 64 * 1024,
     )
     app.add_middleware(metrics.RequestMetrics)
+    if settings.trusted_proxies:  # outermost, so everything after it sees the client the proxy names
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -13,7 +13,7 @@ from api.auditing import audit_refusal
 from passport import peers
 from passport.deployment import Deployment
 from passport.peer_auth import looks_like_assertion, verify_client_assertion
-from passport.principals import Principal, audience_of, authenticate
+from passport.principals import Principal, audience_of, authenticate, note_use
 from passport.storage import reading, transaction
 from schemas.errors import AccessDenied, NotAuthenticated
 
@@ -43,7 +43,11 @@ def get_principal(
             principal = _peer(session, deployment, token)
     else:
         with reading(deployment.engine) as session:
-            principal = authenticate(session, token)
+            found = authenticate(session, token)
+        principal = found.principal
+        if found.use_due:  # a write only every few minutes per token, so reads stay reads
+            with transaction(deployment.engine) as session:
+                note_use(session, principal.id)
     if principal.role == "person":
         # A person reads and manages their own passport on their own pages, never through the API.
         refusal = AccessDenied("people sign in to their own pages at /me, not to the API")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from passport.storage import database_url_for
+from schemas.errors import ConfigurationError
 
 DEFAULT_HOME = "./var"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -14,15 +16,32 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the deployment lives (``PASSPORT_HOME``) and which database it uses (``PASSPORT_DATABASE_URL``)."""
+    """Where the deployment lives (``PASSPORT_HOME``), which database it uses (``PASSPORT_DATABASE_URL``), and
+    which reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none)."""
 
     home: Path
     database_url: str
     max_body_bytes: int = MAX_BODY_BYTES
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read ``PASSPORT_HOME`` (default ./var) and ``PASSPORT_DATABASE_URL`` (default SQLite in the home)."""
+        """Read the settings from the environment: ``PASSPORT_HOME`` (default ./var), ``PASSPORT_DATABASE_URL``
+        (default SQLite in the home) and ``PASSPORT_TRUSTED_PROXIES`` (addresses or networks, comma-separated)."""
         home = Path(os.environ.get("PASSPORT_HOME") or DEFAULT_HOME).resolve()
         url = os.environ.get("PASSPORT_DATABASE_URL") or database_url_for(home)
-        return cls(home=home, database_url=url)
+        proxies = parse_trusted_proxies(os.environ.get("PASSPORT_TRUSTED_PROXIES", ""))
+        return cls(home=home, database_url=url, trusted_proxies=proxies)
+
+
+def parse_trusted_proxies(text: str) -> tuple[str, ...]:
+    """The proxies named in ``text``: IP addresses or networks (10.0.0.0/8), separated by commas."""
+    proxies = tuple(part.strip() for part in text.split(",") if part.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise ConfigurationError(
+                "PASSPORT_TRUSTED_PROXIES must list IP addresses or networks, separated by commas"
+            ) from exc
+    return proxies

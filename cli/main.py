@@ -19,15 +19,16 @@ import typer
 from sqlmodel import Session
 from typer.exceptions import TyperException
 
+from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, resolve_database_url
+from cli.tokens import token_app
 from crypto import TrustStore
 from passport import peers, records
 from passport.audit import load_chain, verify_audit_chain
 from passport.card import Card
-from passport.deployment import Deployment
 from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity, revoke_key, rotate_key
-from passport.principals import TOKEN_ROLES, Principal, create_principal
+from passport.principals import Principal
 from passport.qr import decode_image, qr_version, render_png, render_svg
-from passport.storage import database_url_for, make_engine, transaction
+from passport.storage import make_engine, transaction
 from passport.verification import verify_token, verify_versions
 from schemas.errors import ConfigurationError, InvalidRequest, PassportError, UntrustedIssuer
 
@@ -38,7 +39,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -46,23 +46,6 @@ trust_app = typer.Typer(help="Trusted peers: other organisations' keys.", no_arg
 app.add_typer(trust_app, name="trust")
 key_app = typer.Typer(help="This organisation's signing keys.", no_args_is_help=True)
 app.add_typer(key_app, name="key")
-
-HomeOption = Annotated[
-    Path, typer.Option("--home", envvar="PASSPORT_HOME", help="Where the identity, keys and database live.")
-]
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option("--database-url", envvar="PASSPORT_DATABASE_URL", help="Default: SQLite in the home."),
-]
-DEFAULT_HOME = Path("./var")
-
-
-def _database_url(home: Path, url: str | None) -> str:
-    return url or database_url_for(home.resolve())
-
-
-def _deployment(home: Path, url: str | None) -> Deployment:
-    return Deployment.open(home=home.resolve(), database_url=_database_url(home, url))
 
 
 @app.command()
@@ -79,7 +62,7 @@ def init(
         raise InvalidRequest(f"--kind must be one of {', '.join(ORG_KINDS)}")
     info = IssuerInfo(org_id=org_id, name=name, kind=kind, base_url=base_url)
     identity = init_identity(home.resolve(), info, now=int(time.time()))
-    make_engine(_database_url(home, database_url)).dispose()
+    make_engine(resolve_database_url(home, database_url)).dispose()
     typer.echo(f"created {identity.org_id} ({info.name}) with signing key {identity.keyring.active.kid}")
 
 
@@ -94,40 +77,17 @@ def serve(
     """Run the service."""
     import uvicorn
 
+    from api.app import SERVER_OPTIONS
+    from api.settings import Settings
+
     resolved = home.resolve()
     identity = load_identity(resolved)  # fail here, in one line, if there is no identity
     os.environ["PASSPORT_HOME"] = str(resolved)
-    os.environ["PASSPORT_DATABASE_URL"] = _database_url(home, database_url)
+    os.environ["PASSPORT_DATABASE_URL"] = resolve_database_url(home, database_url)
+    Settings.from_env()  # fail here, in one line, if a setting is wrong
     make_engine(os.environ["PASSPORT_DATABASE_URL"]).dispose()  # create the tables once, before workers start
     typer.echo(f"{identity.info.name} ({identity.org_id}) serving on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(
-        "api.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,  # request lines carry passport ids; the audit trail records access instead
-        server_header=False,
-    )
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[str, typer.Option("--role", help="|".join(TOKEN_ROLES))],
-    org: Annotated[str | None, typer.Option("--org", help="Default: this organisation.")] = None,
-    audience: Annotated[str | None, typer.Option("--audience", help="For an authority.")] = None,
-    name: Annotated[str, typer.Option("--name", help="Who or what the token is for.")] = "",
-    home: HomeOption = DEFAULT_HOME,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Print a new bearer token, and nothing else, on standard output."""
-    deployment = _deployment(home, database_url)
-    with transaction(deployment.engine) as session:
-        token, _ = create_principal(
-            session, org=org or deployment.identity.org_id, role=role, audience=audience, name=name
-        )
-    typer.echo(token)
+    uvicorn.run("api.app:app_from_env", factory=True, host=host, port=port, workers=workers, **SERVER_OPTIONS)
 
 
 @app.command()
@@ -162,7 +122,7 @@ def verify(
 @audit_app.command("verify")
 def audit_verify(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
     """Recompute the audit trail's hash chain; exit 1 if any row was changed, removed or reordered."""
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     with Session(deployment.engine) as session:
         rows, head = load_chain(session)
         checked = verify_audit_chain(rows, head=head)
@@ -180,7 +140,7 @@ def card(
     """Render the passport card (a signed QR code) of a passport held here."""
     if png is None and svg is None:
         raise InvalidRequest("say where to write the card: --png FILE and/or --svg FILE")
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     identity = deployment.identity
     operator = Principal(id="cli", org=identity.org_id, role="admin", name="command line")
     with transaction(deployment.engine) as session:
@@ -199,7 +159,7 @@ def scan(
     database_url: DatabaseOption = None,
 ) -> None:
     """Decode a card from an image and verify it offline with the keys held here; print it as JSON."""
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     try:
         data = image.read_bytes()
     except OSError as exc:
@@ -219,7 +179,7 @@ def trust_add(
     database_url: DatabaseOption = None,
 ) -> None:
     """Fetch a peer's issuer metadata and keys, show their thumbprints, and pin them."""
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     with httpx.Client() as client:
         peer = peers.fetch_peer(url, client=client)
     typer.echo(f"{peer.name} ({peer.org_id}) at {peer.base_url}")
@@ -237,7 +197,7 @@ def trust_add(
 @trust_app.command("list")
 def trust_list(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
     """The trusted peers and their key thumbprints."""
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     with Session(deployment.engine) as session:
         found = peers.list_peers(session)
     for peer in found:
@@ -253,7 +213,7 @@ def trust_export(
     database_url: DatabaseOption = None,
 ) -> None:
     """Write the trusted peers, and this organisation, to a file for a desk with no network."""
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     with Session(deployment.engine) as session:
         document = peers.export_trust_list(peers.list_peers(session), own=peers.own_peer(deployment.identity))
     _write(file, json.dumps(document, indent=2).encode("utf-8"))
@@ -267,7 +227,7 @@ def trust_import(
     database_url: DatabaseOption = None,
 ) -> None:
     """Trust every organisation in an exported trust list (this organisation's own entry is skipped)."""
-    deployment = _deployment(home, database_url)
+    deployment = open_deployment(home, database_url)
     try:
         found = peers.parse_trust_list(json.loads(_read(file)))
     except ValueError as exc:
@@ -358,7 +318,7 @@ def _offline_trust(home: Path, database_url: str | None, jwks_files: list[Path],
         raise InvalidRequest("give one --issuer for each --jwks")
     trust = TrustStore()
     if (home / "issuer.json").exists():
-        deployment = _deployment(home, database_url)
+        deployment = open_deployment(home, database_url)
         trust = deployment.trust_store()
         deployment.engine.dispose()
     for path, org in zip(jwks_files, issuers, strict=True):

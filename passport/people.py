@@ -31,9 +31,12 @@ from schemas import (
     content_to_claims,
     parse_content,
 )
-from schemas.errors import AccessDenied, InvalidRequest, NotAuthenticated, NotFound
+from schemas.errors import AccessDenied, ConfigurationError, InvalidRequest, NotAuthenticated, NotFound
 
-CODE_DIGITS = 8
+# A code is ten digits: the first four say whose code it is (unique among the codes that still work here), so
+# failed tries can be counted against that person's code; the six after them are the secret.
+CODE_DIGITS = 10
+SELECTOR_DIGITS = 4
 CODE_LIFETIME = timedelta(hours=24)
 MAX_CORRECTION_CHARS = MAX_TEXT_LENGTH
 
@@ -47,11 +50,42 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text if ch not in " -\t")
 
 
+def code_groups(code: str) -> tuple[str, ...]:
+    """A code as printed, in groups that are easy to read out and type: 1234 567 890."""
+    return code[:4], code[4:7], code[7:]
+
+
+def code_selector(text: str) -> str | None:
+    """Whose code a typed code claims to be (its first digits), or ``None`` if it is not a code at all."""
+    typed = normalise_code(text)
+    if len(typed) != CODE_DIGITS or not typed.isascii() or not typed.isdigit():
+        return None
+    return typed[:SELECTOR_DIGITS]
+
+
+def _free_selector(session: Session, org: str, now: datetime) -> str:
+    """Digits no code that still works here begins with."""
+    for _ in range(50):
+        selector = "".join(secrets.choice("0123456789") for _ in range(SELECTOR_DIGITS))
+        taken = session.exec(
+            select(SignInCodeRow.code_hash).where(
+                SignInCodeRow.selector == selector,
+                SignInCodeRow.org == org,
+                col(SignInCodeRow.used_at).is_(None),
+                col(SignInCodeRow.expires_at) > now,
+            )
+        ).first()
+        if taken is None:
+            return selector
+    raise ConfigurationError("too many sign-in codes are waiting to be used; try again later")
+
+
 def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, source: str | None = None) -> str:
     """A one-time code for the person whose passport this is, for staff to print (valid 24 hours, used once)."""
     require_on(principal, "sign_in_code", session.get(PassportRow, pid))
-    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     now = utcnow()
+    selector = _free_selector(session, principal.org, now)
+    code = selector + "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS - SELECTOR_DIGITS))
     # A new code replaces any the person had not used: only the newest printed paper works.
     session.execute(
         update(SignInCodeRow)
@@ -62,6 +96,7 @@ def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, sour
     session.add(
         SignInCodeRow(
             code_hash=_code_hash(code),
+            selector=selector,
             pid=pid,
             org=principal.org,
             created_by=principal.id,
@@ -75,10 +110,9 @@ def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, sour
 
 def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | None = None) -> Principal:
     """The person a code belongs to; the code is used up. Unknown, used or expired codes: ``not_authenticated``."""
-    typed = normalise_code(code)
-    if len(typed) != CODE_DIGITS or not typed.isascii() or not typed.isdigit():
+    if code_selector(code) is None:
         raise NotAuthenticated("that code is not right")
-    row = session.get(SignInCodeRow, _code_hash(typed))
+    row = session.get(SignInCodeRow, _code_hash(normalise_code(code)))
     now = utcnow()
     if row is None or row.org != org or row.used_at is not None or as_utc(row.expires_at) <= now:
         raise NotAuthenticated("that code is not right")

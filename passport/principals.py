@@ -2,27 +2,42 @@
 
 Tokens are 256 random bits, so a plain SHA-256 is enough to store them safely (no
 password-style stretching is needed for a secret that cannot be guessed), and a look-up
-by hash never compares secrets byte by byte.
+by hash never compares secrets byte by byte. Every token expires, and can be revoked at once:
+a revoked or expired token stops working for the API and for any page session it opened.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlmodel import Session, select
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
 
+from passport import audit
 from passport.identity import ORG_ID_PATTERN
-from passport.storage import PrincipalRow, utcnow
+from passport.storage import PrincipalRow, as_utc, utcnow
 from schemas import AUDIENCES
-from schemas.errors import InvalidRequest, NotAuthenticated
+from schemas.errors import InvalidRequest, NotAuthenticated, NotFound
 
 TokenRole = Literal["admin", "care_staff", "reception", "authority", "auditor"]
 TOKEN_ROLES: tuple[TokenRole, ...] = ("admin", "care_staff", "reception", "authority", "auditor")
 TOKEN_PREFIX = "cpt_"  # noqa: S105 - a visible prefix so leaked tokens can be found by scanners, not a secret
+# How long a token works unless `--expires-in` says otherwise: a quarter for staff, a year for another
+# service's token (an authority's system), and never more than two years.
+STAFF_TOKEN_LIFETIME = timedelta(days=90)
+AUTHORITY_TOKEN_LIFETIME = timedelta(days=365)
+LONGEST_TOKEN_LIFETIME = timedelta(days=730)
+PERSON_LIFETIME = timedelta(hours=12)  # a person's principal lasts as long as the longest page session
+USE_NOTED_EVERY = timedelta(minutes=5)  # "last used" is kept to within this, so reads rarely write
+_LIFETIME = re.compile(r"([1-9][0-9]{0,4})([hdw])")
+_UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
 @dataclass(frozen=True)
@@ -50,10 +65,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def parse_lifetime(text: str) -> timedelta:
+    """A token's lifetime as typed: ``12h``, ``30d`` or ``8w``; at most two years."""
+    found = _LIFETIME.fullmatch(text.strip().lower())
+    if found is None:
+        raise InvalidRequest("the lifetime must be a number of hours, days or weeks, such as 12h, 30d or 8w")
+    lifetime = int(found[1]) * _UNIT[found[2]]
+    if lifetime > LONGEST_TOKEN_LIFETIME:
+        raise InvalidRequest("a token may live at most 730 days")
+    return lifetime
+
+
 def create_principal(
-    session: Session, *, org: str, role: str, audience: str | None = None, name: str = ""
+    session: Session,
+    *,
+    org: str,
+    role: str,
+    audience: str | None = None,
+    name: str = "",
+    lifetime: timedelta | None = None,
 ) -> tuple[str, Principal]:
-    """Make a principal and return its new bearer token (shown once, never stored) with it."""
+    """Make a principal and return its new bearer token (shown once, never stored) with it. The token expires
+    after ``lifetime`` (by default 90 days for staff, a year for an authority's system)."""
     if role not in TOKEN_ROLES:
         raise InvalidRequest(f"the role must be one of {', '.join(TOKEN_ROLES)}")
     if not ORG_ID_PATTERN.fullmatch(org):
@@ -64,18 +97,30 @@ def create_principal(
         raise InvalidRequest("only an authority has an audience")
     if len(name) > 200:
         raise InvalidRequest("the name must be at most 200 characters")
-    return _add(session, org=org, role=role, audience=audience, name=name)
+    if lifetime is None:
+        lifetime = AUTHORITY_TOKEN_LIFETIME if role == "authority" else STAFF_TOKEN_LIFETIME
+    if not timedelta(0) < lifetime <= LONGEST_TOKEN_LIFETIME:
+        raise InvalidRequest("a token may live at most 730 days")
+    return _add(session, org=org, role=role, audience=audience, name=name, lifetime=lifetime)
 
 
 def create_person_principal(session: Session, *, org: str, pid: str) -> tuple[str, Principal]:
     """A principal for the person whose passport ``pid`` is: they may read only that passport, on their pages."""
-    return _add(session, org=org, role="person", person_pid=pid)
+    return _add(session, org=org, role="person", person_pid=pid, lifetime=PERSON_LIFETIME)
 
 
 def _add(
-    session: Session, *, org: str, role: str, audience: str | None = None, name: str = "", person_pid: str | None = None
+    session: Session,
+    *,
+    org: str,
+    role: str,
+    lifetime: timedelta,
+    audience: str | None = None,
+    name: str = "",
+    person_pid: str | None = None,
 ) -> tuple[str, Principal]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
     row = PrincipalRow(
         id=str(uuid.uuid4()),
         token_hash=token_hash(token),
@@ -84,17 +129,104 @@ def _add(
         audience=audience,
         person_pid=person_pid,
         name=name,
-        created_at=utcnow(),
+        created_at=now,
+        expires_at=now + lifetime,
     )
     session.add(row)
-    return token, Principal(row.id, org, role, audience, name, person_pid)
+    return token, _principal(row)
 
 
-def authenticate(session: Session, token: str) -> Principal:
-    """The principal a bearer token belongs to, or :class:`NotAuthenticated`."""
+def _principal(row: PrincipalRow) -> Principal:
+    return Principal(row.id, row.org, row.role, row.audience, row.name, row.person_pid)
+
+
+def _live(row: PrincipalRow | None, now: datetime) -> PrincipalRow:
+    """The row, if its token still works: not revoked, not expired."""
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and as_utc(row.expires_at) <= now):
+        raise NotAuthenticated("the bearer token is not valid")
+    return row
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """Who a bearer token belongs to, and whether its use is due to be noted (see :func:`note_use`)."""
+
+    principal: Principal
+    use_due: bool
+
+
+def authenticate(session: Session, token: str) -> Authenticated:
+    """The principal a live bearer token belongs to, or :class:`NotAuthenticated` (unknown, revoked or expired)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise NotAuthenticated("the bearer token is not valid")
-    row = session.exec(select(PrincipalRow).where(PrincipalRow.token_hash == token_hash(token))).first()
-    if row is None or row.revoked_at is not None:
-        raise NotAuthenticated("the bearer token is not valid")
-    return Principal(row.id, row.org, row.role, row.audience, row.name, row.person_pid)
+    now = utcnow()
+    row = _live(session.exec(select(PrincipalRow).where(PrincipalRow.token_hash == token_hash(token))).first(), now)
+    due = row.last_used_at is None or now - as_utc(row.last_used_at) >= USE_NOTED_EVERY
+    return Authenticated(_principal(row), due)
+
+
+def current_principal(session: Session, principal_id: str) -> Principal:
+    """The principal with this id as it is now, if its token still works (a page session checks on every request
+    that the token it was opened with has not been revoked or expired since)."""
+    return _principal(_live(session.get(PrincipalRow, principal_id), utcnow()))
+
+
+def note_use(session: Session, principal_id: str) -> None:
+    """Record that the principal's token was used now (a no-op if that was noted a few minutes ago)."""
+    now = utcnow()
+    session.execute(
+        update(PrincipalRow)
+        .where(
+            col(PrincipalRow.id) == principal_id,
+            or_(col(PrincipalRow.last_used_at).is_(None), col(PrincipalRow.last_used_at) < now - USE_NOTED_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A bearer token as an administrator lists it: never the token itself."""
+
+    id: str
+    name: str
+    role: str
+    org: str
+    audience: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+def list_tokens(session: Session) -> list[TokenInfo]:
+    """The staff and authority tokens that have not been revoked, oldest first (expired ones too, so they can
+    be seen and replaced). People's sign-ins are not tokens anyone holds, so they are not listed."""
+    rows = session.exec(
+        select(PrincipalRow)
+        .where(col(PrincipalRow.role) != "person", col(PrincipalRow.revoked_at).is_(None))
+        .order_by(col(PrincipalRow.created_at), col(PrincipalRow.id))
+    )
+    return [
+        TokenInfo(
+            r.id,
+            r.name,
+            r.role,
+            r.org,
+            r.audience,
+            as_utc(r.created_at),
+            as_utc(r.expires_at) if r.expires_at else None,
+            as_utc(r.last_used_at) if r.last_used_at else None,
+        )
+        for r in rows
+    ]
+
+
+def revoke_token(session: Session, principal_id: str, *, actor: audit.Actor) -> None:
+    """Revoke a token from now: the API refuses it and every page session it opened ends on its next request."""
+    row = session.get(PrincipalRow, principal_id)
+    if row is None or row.role == "person" or row.revoked_at is not None:
+        raise NotFound("no such token (see passport token list)")
+    row.revoked_at = utcnow()
+    session.add(row)
+    audit.record(session, actor=actor, action="token_revoke", detail=json.dumps({"token": row.id}))

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event, insert, inspect
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -77,6 +77,8 @@ class PrincipalRow(SQLModel, table=True):
     person_pid: str | None = Field(default=None, max_length=36, description="for role person: their passport")
     name: str = Field(default="", max_length=200)
     created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = Field(default=None, description="to the nearest few minutes")
     revoked_at: datetime | None = None
 
 
@@ -110,6 +112,7 @@ class SignInCodeRow(SQLModel, table=True):
     __tablename__ = "sign_in_code"
 
     code_hash: str = Field(primary_key=True, max_length=64)
+    selector: str = Field(index=True, max_length=8, description="the code's first digits: whose code it claims to be")
     pid: str = Field(foreign_key="passport.pid", max_length=36)
     org: str = Field(max_length=40)
     created_by: str = Field(max_length=36)
@@ -135,13 +138,13 @@ class WebSessionRow(SQLModel, table=True):
 
 
 class SignInAttemptRow(SQLModel, table=True):
-    """A sign-in on the pages that has not (yet) succeeded, by a hash of the client's address: the rate limit,
-    shared by every worker process."""
+    """A sign-in on the pages that has not (yet) succeeded, counted under a hash of what it is counted against
+    (one form, and the client's address or the code it tried): the rate limits, shared by every worker process."""
 
     __tablename__ = "sign_in_attempt"
 
     id: int | None = Field(default=None, primary_key=True)
-    client_hash: str = Field(index=True, max_length=64)
+    counter_hash: str = Field(index=True, max_length=64)
     at: datetime
 
 
@@ -256,10 +259,25 @@ def _set_up(engine: Engine) -> None:
         if postgres:
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7243001)")
         SQLModel.metadata.create_all(connection)
+        _refuse_older_schema(connection)
         for statement in _POSTGRES_TRIGGERS if postgres else _SQLITE_TRIGGERS:
             connection.exec_driver_sql(statement)
         if connection.exec_driver_sql("SELECT id FROM audit_head").first() is None:
             connection.execute(insert(AuditHead).values(id=1, seq=0, row_hash="0" * 64))
+
+
+def _refuse_older_schema(connection: Connection) -> None:
+    """A database made by an older version lacks columns this one needs: say so in one line, rather than fail
+    on the first request that touches them (there are no migrations before the first release)."""
+    existing = inspect(connection)
+    for table in SQLModel.metadata.sorted_tables:
+        have = {column["name"] for column in existing.get_columns(table.name)}
+        missing = sorted(column.name for column in table.columns if column.name not in have)
+        if missing:
+            raise ConfigurationError(
+                f"the database was made by an older version of Care Passport (table {table.name} has no "
+                f"{', '.join(missing)}); start with a new database"
+            )
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

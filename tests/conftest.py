@@ -19,7 +19,7 @@ import psycopg
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.app import SERVER_OPTIONS, create_app
 from api.settings import Settings
 from crypto import SigningKey
 from passport.identity import IssuerInfo, init_identity
@@ -132,14 +132,16 @@ class LiveServer:
         self.deployment.engine.dispose()
 
 
-def start_server(home: Path, database_url: str, info: IssuerInfo = WYMOTT) -> LiveServer:
+def start_server(
+    home: Path, database_url: str, info: IssuerInfo = WYMOTT, *, trusted_proxies: tuple[str, ...] = ()
+) -> LiveServer:
     """Create an identity in ``home`` and serve it on a free loopback port."""
     port = free_port()
     info = IssuerInfo(info.org_id, info.name, info.kind, f"http://127.0.0.1:{port}")
     init_identity(home, info, now=int(time.time()))
-    settings = Settings(home=home, database_url=database_url)
+    settings = Settings(home=home, database_url=database_url, trusted_proxies=trusted_proxies)
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

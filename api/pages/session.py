@@ -14,22 +14,22 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from fastapi import Request, Response
 from sqlalchemy import delete, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from passport.principals import Principal
+from passport.principals import Principal, current_principal, note_use
 from passport.storage import SignInAttemptRow, WebSessionRow, as_utc, transaction, utcnow
-from schemas.errors import AccessDenied
+from schemas.errors import AccessDenied, NotAuthenticated
 
 SESSION_COOKIE = "cp_session"
 SIGN_IN_CSRF_COOKIE = "cp_csrf"
 PERSON_IDLE = timedelta(minutes=10)
 STAFF_IDLE = timedelta(minutes=30)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
-FAILED_SIGN_INS_ALLOWED = 5
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=10)
 
 
@@ -88,9 +88,14 @@ def load(engine: Engine, request: Request) -> WebSession | None:
         if now - as_utc(row.last_seen) > idle or now - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
             db.delete(row)
             return None
+        try:
+            principal = current_principal(db, row.principal_id)
+        except NotAuthenticated:  # the token was revoked or has expired since: the session ends with it
+            db.delete(row)
+            return None
         row.last_seen = now
         db.add(row)
-        principal = Principal(row.principal_id, row.org, row.role, None, row.name, row.person_pid)
+        note_use(db, principal.id)
         return WebSession(principal, row.csrf)
 
 
@@ -126,35 +131,59 @@ def check_sign_in_csrf(request: Request, given: str | None) -> None:
     check_csrf(request.cookies.get(SIGN_IN_CSRF_COOKIE) or secrets.token_urlsafe(8), given)
 
 
-def sign_in_attempt(engine: Engine, client: str) -> int | None:
-    """Start a sign-in from ``client``: ``None`` if that address failed too often in the window, else a ticket for
-    :func:`sign_in_succeeded`. The attempt counts as a failure until then, so many at once cannot all slip in.
+SignInForm = Literal["staff", "person"]
+# Failed sign-ins allowed in the window, counted separately for each form: per address, and per target (the
+# person whose code was tried). Many people share a wing kiosk's address, so it may fail more often than one
+# person's code; a person's mistakes never hold back the staff form, nor other people's codes.
+ADDRESS_FAILURES_ALLOWED: dict[SignInForm, int] = {"staff": 10, "person": 30}
+TARGET_FAILURES_ALLOWED = 5
 
-    Kept in the database, so every worker process counts the same failures; an address is kept only as a hash.
+
+@dataclass(frozen=True)
+class Ticket:
+    """A sign-in under way: the failures it counts as until :func:`sign_in_succeeded` says it worked."""
+
+    attempt_ids: tuple[int, ...]
+
+
+def _counters(form: SignInForm, client: str, target: str | None) -> list[tuple[str, int]]:
+    counters = [(_hash(f"{form}:address:{client}"), ADDRESS_FAILURES_ALLOWED[form])]
+    if target is not None:
+        counters.append((_hash(f"{form}:target:{target}"), TARGET_FAILURES_ALLOWED))
+    return sorted(counters)  # always locked in the same order, so two attempts never wait on each other
+
+
+def sign_in_attempt(engine: Engine, form: SignInForm, client: str, target: str | None = None) -> Ticket | None:
+    """Start a sign-in on ``form`` from ``client`` (at ``target``, when the typed credential names whose it is):
+    ``None`` if the address or the target failed too often in the window, else a ticket. The attempt counts as a
+    failure until :func:`sign_in_succeeded`, so many at once cannot all slip in.
+
+    Kept in the database, so every worker process counts the same failures; each counter is kept only as a hash.
     """
-    client_hash = _hash(client)
     now = utcnow()
+    counters = _counters(form, client, target)
     with transaction(engine) as db:
         if engine.dialect.name == "postgresql":
-            # One address at a time, so two attempts cannot both count the same number of failures.
-            db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:h))"), {"h": client_hash})
+            # One attempt per counter at a time, so two cannot both count the same number of failures.
+            for counter, _ in counters:
+                db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:h))"), {"h": counter})
         db.execute(delete(SignInAttemptRow).where(col(SignInAttemptRow.at) < now - FAILED_SIGN_IN_WINDOW))
-        failures = db.exec(
-            select(func.count()).select_from(SignInAttemptRow).where(SignInAttemptRow.client_hash == client_hash)
-        ).one()
-        if failures >= FAILED_SIGN_INS_ALLOWED:
-            return None
-        attempt = SignInAttemptRow(client_hash=client_hash, at=now)
-        db.add(attempt)
+        for counter, allowed in counters:
+            failures = db.exec(
+                select(func.count()).select_from(SignInAttemptRow).where(SignInAttemptRow.counter_hash == counter)
+            ).one()
+            if failures >= allowed:
+                return None
+        attempts = [SignInAttemptRow(counter_hash=counter, at=now) for counter, _ in counters]
+        db.add_all(attempts)
         db.flush()
-        assert attempt.id is not None
-        return attempt.id
+        return Ticket(tuple(a.id for a in attempts if a.id is not None))
 
 
-def sign_in_succeeded(engine: Engine, ticket: int) -> None:
+def sign_in_succeeded(engine: Engine, ticket: Ticket) -> None:
     """The sign-in holding ``ticket`` worked: it was not a failure after all."""
     with transaction(engine) as db:
-        db.execute(delete(SignInAttemptRow).where(col(SignInAttemptRow.id) == ticket))
+        db.execute(delete(SignInAttemptRow).where(col(SignInAttemptRow.id).in_(ticket.attempt_ids)))
 
 
 def when(moment: datetime) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DeploymentDep, SourceDep
 from api.pages import session as web_session
 from api.pages.web import STAFF_ROLES, redirect, render
-from passport.people import redeem_sign_in_code
+from passport.people import code_selector, redeem_sign_in_code
 from passport.principals import authenticate
 from passport.storage import reading, transaction
 from schemas.errors import NotAuthenticated
@@ -57,12 +57,12 @@ def staff_sign_in(
     """Check the token: this organisation's staff only."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    ticket = web_session.sign_in_attempt(deployment.engine, client)
+    ticket = web_session.sign_in_attempt(deployment.engine, "staff", client)
     if ticket is None:
         return render(request, "sign_in_staff.html", status_code=429, csrf=csrf, next=next, error=TOO_MANY)
     try:
         with reading(deployment.engine) as session:
-            principal = authenticate(session, token.strip())
+            principal = authenticate(session, token.strip()).principal
         if principal.role not in STAFF_ROLES or principal.org != deployment.identity.org_id:
             raise NotAuthenticated("not a staff token of this organisation")
     except NotAuthenticated:
@@ -94,7 +94,7 @@ def person_sign_in(
     """Use up the code and open the person's pages."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    ticket = web_session.sign_in_attempt(deployment.engine, client)
+    ticket = web_session.sign_in_attempt(deployment.engine, "person", client, code_selector(code))
     if ticket is None:
         return render(request, "sign_in_person.html", status_code=429, csrf=csrf, error=TOO_MANY)
     try:

@@ -19,7 +19,7 @@ from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
 from passport import records
 from passport.card import card_alerts
-from passport.people import CODE_LIFETIME, issue_sign_in_code, open_corrections, resolve_correction
+from passport.people import CODE_LIFETIME, code_groups, issue_sign_in_code, open_corrections, resolve_correction
 from passport.records import StoredVersion
 from passport.storage import CorrectionRow, transaction
 from schemas import AUDIENCES, PassportContent, parse_content
@@ -141,7 +141,7 @@ def sign_in_code(
         nav="passport",
         pid=pid,
         name=person_name(stored.content),
-        groups=(code[:4], code[4:]),
+        groups=code_groups(code),
         hours=hours,
         site=f"{request.url.scheme}://{request.url.netloc}/me/sign-in",
     )

@@ -43,20 +43,34 @@ def test_made_up_methods_do_not_grow_the_metrics(live_server: LiveServer) -> Non
 
 
 def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_url: str) -> None:
-    """Two engines stand for two worker processes: failures counted by one stop the other too."""
-    from api.pages.session import FAILED_SIGN_INS_ALLOWED, sign_in_attempt, sign_in_succeeded
+    """Two engines stand for two worker processes: failures counted by one stop the other too. A target is held
+    back after five; its address, shared by a wing, only after many more; the staff form counts on its own."""
+    from api.pages.session import (
+        ADDRESS_FAILURES_ALLOWED,
+        TARGET_FAILURES_ALLOWED,
+        sign_in_attempt,
+        sign_in_succeeded,
+    )
     from passport.storage import make_engine
 
     first, second = make_engine(database_url), make_engine(database_url)
     try:
-        tickets = [sign_in_attempt(engine, "10.0.0.7") for engine in (first, second, first, second, first)]
-        assert len(tickets) == FAILED_SIGN_INS_ALLOWED and None not in tickets
-        assert sign_in_attempt(second, "10.0.0.7") is None
-        assert sign_in_attempt(first, "10.0.0.8") is not None  # another address is not held back
+        engines = [first, second] * TARGET_FAILURES_ALLOWED
+        tickets = [sign_in_attempt(e, "person", "10.0.0.7", "1234") for e in engines[:TARGET_FAILURES_ALLOWED]]
+        assert None not in tickets
+        assert sign_in_attempt(second, "person", "10.0.0.7", "1234") is None  # that person's code is held back
+        assert sign_in_attempt(first, "person", "10.0.0.8", "1234") is None  # from any address
+        assert sign_in_attempt(first, "person", "10.0.0.7", "5678") is not None  # another person's is not
+        assert sign_in_attempt(first, "staff", "10.0.0.7") is not None  # nor the staff form
         ticket = tickets[-1]
         assert ticket is not None
         sign_in_succeeded(first, ticket)  # that one was a success after all
-        assert sign_in_attempt(second, "10.0.0.7") is not None
+        assert sign_in_attempt(second, "person", "10.0.0.7", "1234") is not None
+        # The address itself: a whole wing's mistakes, on codes of many people.
+        for n in range(ADDRESS_FAILURES_ALLOWED["person"]):
+            sign_in_attempt(first, "person", "10.0.0.9", f"{n:04d}")
+        assert sign_in_attempt(second, "person", "10.0.0.9", "9999") is None
+        assert sign_in_attempt(second, "staff", "10.0.0.9") is not None
     finally:
         first.dispose()
         second.dispose()

@@ -229,12 +229,12 @@ def test_print_pages_and_the_card_qr_code(site: Site, page: Page) -> None:
 
 
 def test_a_sign_in_code_for_the_person(site: Site, page: Page) -> None:
-    """Eight digits in two groups of four, saying how long and how often the code works."""
+    """Ten digits in three groups (1234 567 890), saying how long and how often the code works."""
     pid = site.create_passport()
     site.sign_in_staff(page, next_path=f"/staff/passports/{pid}")
     with page.expect_navigation():
         page.get_by_role("button", name="Print a sign-in code for this person").click()
-    assert re.fullmatch(r"\d{4} \d{4}", page.locator(".code").inner_text())
+    assert re.fullmatch(r"\d{4} \d{3} \d{3}", page.locator(".code").inner_text())
     assert "24 hours" in page.content() and "once" in page.content()
     check_accessibility(page, "staff-sign-in-code")
 

@@ -61,8 +61,28 @@ def test_make_run_on_a_clean_clone(tmp_path: Path) -> None:
         assert (clone / "var" / "issuer.json").exists()
         key_files = list((clone / "var" / "keys").glob("*.pem"))
         assert [f.stat().st_mode & 0o777 for f in key_files] == [0o600]
+        assert _forwarded_for_is_not_believed(base)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in output  # it printed where to open it
+
+
+def _forwarded_for_is_not_believed(base: str) -> bool:
+    """A client on this machine that names a new address in each X-Forwarded-For is still one address to the
+    sign-in limit: the served app believes no proxy unless PASSPORT_TRUSTED_PROXIES names it."""
+    from api.pages.session import ADDRESS_FAILURES_ALLOWED
+
+    with httpx.Client(base_url=base) as client:
+        form = client.get("/staff/sign-in").text
+        csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        statuses = [
+            client.post(
+                "/staff/sign-in",
+                data={"token": "cpt_wrong", "csrf": csrf},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            ).status_code
+            for n in range(ADDRESS_FAILURES_ALLOWED["staff"] + 1)
+        ]
+    return statuses == [401] * ADDRESS_FAILURES_ALLOWED["staff"] + [429]

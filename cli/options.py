@@ -1,0 +1,30 @@
+"""What every command shares: where the home is, which database, and opening the deployment they name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from passport.deployment import Deployment
+from passport.storage import database_url_for
+
+DEFAULT_HOME = Path("./var")
+HomeOption = Annotated[
+    Path, typer.Option("--home", envvar="PASSPORT_HOME", help="Where the identity, keys and database live.")
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="PASSPORT_DATABASE_URL", help="Default: SQLite in the home."),
+]
+
+
+def resolve_database_url(home: Path, url: str | None) -> str:
+    """The database a command uses: the one named, or SQLite in the home."""
+    return url or database_url_for(home.resolve())
+
+
+def open_deployment(home: Path, url: str | None) -> Deployment:
+    """The deployment in ``home``, with its database."""
+    return Deployment.open(home=home.resolve(), database_url=resolve_database_url(home, url))
