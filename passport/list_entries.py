@@ -9,6 +9,7 @@ is searched for alike.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
@@ -32,14 +33,26 @@ def search_words(query: str) -> tuple[str, ...]:
     return tuple(fold(query).split())
 
 
-def list_entry(*, pid: str, ver: int, subject: Subject) -> ListEntryRow:
+@dataclass(frozen=True)
+class ListEntry:
+    """What the list keeps of a passport's version: see :class:`passport.storage.ListEntryRow`."""
+
+    pid: str
+    ver: int
+    name: str
+    noms: str
+    sort_name: str
+    search_text: str
+
+
+def list_entry(*, pid: str, ver: int, subject: Subject) -> ListEntry:
     """The list's entry for version ``ver`` of a passport: "Family, Given Names", the first prison number, the
     sort key, and every name and prison number folded into one text to search."""
     given = " ".join(subject.given_names)
     name = f"{subject.family_name}, {given}" if given else subject.family_name
     numbers = [i.value for i in subject.identifiers if i.system == "noms"]
     names = [subject.family_name, subject.preferred_name or "", *subject.given_names]
-    return ListEntryRow(
+    return ListEntry(
         pid=pid,
         ver=ver,
         name=name,
@@ -55,8 +68,6 @@ def keep_entry(session: Session, version: Version) -> None:
     entry = list_entry(pid=version.pid, ver=version.ver, subject=subject)
     held = session.get(ListEntryRow, version.pid)
     if held is None:
-        session.add(entry)
+        session.add(ListEntryRow(**asdict(entry)))
     elif held.ver < entry.ver:
-        held.ver, held.name, held.noms = entry.ver, entry.name, entry.noms
-        held.sort_name, held.search_text = entry.sort_name, entry.search_text
-        session.add(held)
+        session.add(held.sqlmodel_update(asdict(entry)))
