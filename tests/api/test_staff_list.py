@@ -5,36 +5,14 @@ another organisation's."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from passport.identity import Identity, IssuerInfo, init_identity
-from passport.principals import Principal
-from passport.records import create_passport
-from passport.storage import transaction
-from schemas import parse_content
-from tests.conftest import LiveServer, reference_passport
+from passport.identity import IssuerInfo, init_identity
+from tests.conftest import LiveServer, create_people
 
 MANY = 61  # a page of 50, and 11 on the second
-
-
-def _content(family: str, given: list[str], noms: str) -> Any:
-    content = reference_passport()
-    content["subject"] |= {"family_name": family, "given_names": given, "preferred_name": None}
-    content["subject"]["identifiers"] = [{"system": "noms", "value": noms}]
-    return parse_content(content)
-
-
-def _create(server: LiveServer, identity: Identity, people: list[tuple[str, list[str], str]]) -> None:
-    """Passports for ``people`` (family name, given names, prison number), held by ``identity``'s organisation."""
-    staff = Principal("staff-1", identity.org_id, "care_staff")
-    with transaction(server.deployment.engine) as session:
-        for family, given, noms in people:
-            content = _content(family, given, noms)
-            create_passport(session, identity=identity, principal=staff, content=content, now=int(time.time()))
 
 
 def _names(page: str) -> list[str]:
@@ -59,9 +37,9 @@ def test_the_list_pages_and_searches_in_the_database(live_server: LiveServer, tm
     however it is joined; another organisation's passport in the same database is never shown or counted."""
     people = [(f"Family{i:02d}", ["Given"], f"A{i:04d}BC") for i in range(MANY - 1)]
     people.append(("نیک‌نام", ["محمد", "رضا"], "A9999ZZ"))  # Persian, with a zero-width non-joiner
-    _create(live_server, live_server.deployment.identity, people)
+    create_people(live_server, people)
     risley = init_identity(tmp_path / "risley", IssuerInfo("prison:RSY", "HMP Risley", "prison", "http://x"), now=0)
-    _create(live_server, risley, [("Family00", ["Elsewhere"], "A0000ZZ")])
+    create_people(live_server, [("Family00", ["Elsewhere"], "A0000ZZ")], identity=risley)
     client = live_server.signed_in()
 
     first = client.get("/staff").text
