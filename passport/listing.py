@@ -44,7 +44,6 @@ class ListingPage:
     page: int
     pages: int
     found: int
-    searched: bool
 
     @property
     def first(self) -> int:
@@ -87,7 +86,7 @@ def list_passports(
     )
     detail = json.dumps({"searched": bool(words), "found": found, "shown": len(entries)})
     audit.record(session, actor=actor_of(principal, source), action="search", detail=detail)
-    return ListingPage(entries, page, pages, found, bool(words))
+    return ListingPage(entries, page, pages, found)
 
 
 def _where(principal: Principal, words: tuple[str, ...]) -> list[ColumnElement[bool]]:

@@ -58,7 +58,7 @@ def _page_number(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
 
 
-def _page_links(current: int, pages: int) -> list[int | None]:
+def page_links(current: int, pages: int) -> list[int | None]:
     """The pages to link to: the first, the last, and two either side of the current one; ``None`` for a gap."""
     shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
     links: list[int | None] = []
@@ -83,7 +83,7 @@ def _listing(
         listing=listing,
         q=q,
         kept_by=lambda org: organisation(org, names),
-        page_links=_page_links(listing.page, listing.pages),
+        page_links=page_links(listing.page, listing.pages),
         show_requests=may_edit(web.principal),
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from api.pages.staff import page_links
 from passport.identity import IssuerInfo, init_identity
 from tests.conftest import LiveServer, create_people
 
@@ -63,3 +64,11 @@ def test_the_list_pages_and_searches_in_the_database(live_server: LiveServer, tm
     for wildcard in ("%", "_", "family_0"):
         assert "0 passports match your search." in _search(client, csrf, wildcard), wildcard
     assert "Elsewhere" not in _search(client, csrf, "elsewhere")
+
+
+def test_page_links_name_the_ends_and_the_pages_near_this_one() -> None:
+    """First, last, two either side of the current page, and a gap where pages are left out."""
+    assert page_links(1, 1) == [1]
+    assert page_links(1, 2) == [1, 2]
+    assert page_links(10, 200) == [1, None, 8, 9, 10, 11, 12, None, 200]
+    assert page_links(4, 6) == [1, 2, 3, 4, 5, 6]
