@@ -18,6 +18,7 @@ from passport.identity import (
     revoke_key,
     rotate_key,
 )
+from passport.listing import Listed, ListingPage, list_passports
 from passport.peer_auth import make_client_assertion, verify_client_assertion
 from passport.peers import Peer, fetch_peer
 from passport.principals import Principal, authenticate, create_person_principal, create_principal
@@ -56,6 +57,8 @@ __all__ = [
     "IssuerInfo",
     "KeyRing",
     "KnownHead",
+    "Listed",
+    "ListingPage",
     "Override",
     "Peer",
     "Principal",
@@ -80,6 +83,7 @@ __all__ = [
     "issue_card",
     "issue_version",
     "jws_from_scan",
+    "list_passports",
     "list_versions",
     "load_identity",
     "make_client_assertion",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from passport import audit
@@ -239,8 +240,19 @@ def request_correction(
     return correction
 
 
+def deals_with_corrections(principal: Principal) -> bool:
+    """Whether the principal's role deals with the corrections people ask for (care staff and admins)."""
+    return principal.role in ("admin", "care_staff")
+
+
+def _require_corrections_role(principal: Principal) -> None:
+    if not deals_with_corrections(principal):
+        raise AccessDenied("only care staff deal with corrections")
+
+
 def open_corrections(session: Session, *, principal: Principal, pid: str | None = None) -> list[CorrectionRow]:
     """Correction requests not yet dealt with, for this organisation's passports (one passport, if given)."""
+    _require_corrections_role(principal)
     query = (
         select(CorrectionRow)
         .join(PassportRow, col(PassportRow.pid) == col(CorrectionRow.pid))
@@ -248,9 +260,26 @@ def open_corrections(session: Session, *, principal: Principal, pid: str | None 
     )
     if pid is not None:
         query = query.where(CorrectionRow.pid == pid)
-    if principal.role not in ("admin", "care_staff"):
-        raise AccessDenied("only care staff deal with corrections")
     return list(session.exec(query.order_by(col(CorrectionRow.created_at))))
+
+
+def open_correction_counts(session: Session, *, principal: Principal, pids: Collection[str]) -> dict[str, int]:
+    """How many correction requests wait on each of these passports of this organisation (counted in the
+    database; a passport with none is left out)."""
+    _require_corrections_role(principal)
+    if not pids:
+        return {}
+    counted = session.exec(
+        select(CorrectionRow.pid, func.count())
+        .join(PassportRow, col(PassportRow.pid) == col(CorrectionRow.pid))
+        .where(
+            PassportRow.holder_org == principal.org,
+            col(CorrectionRow.pid).in_(pids),
+            col(CorrectionRow.resolved_at).is_(None),
+        )
+        .group_by(col(CorrectionRow.pid))
+    )
+    return {pid: count for pid, count in counted}
 
 
 def resolve_correction(

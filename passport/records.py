@@ -22,6 +22,7 @@ from passport.access import Action, require, require_on
 from passport.card import issue_card
 from passport.chain import check_history_size
 from passport.identity import Identity
+from passport.list_entries import keep_entry
 from passport.principals import Principal
 from passport.storage import PassportRow, VersionRow, as_utc, utcnow
 from passport.versions import Handover, Version, issue_version
@@ -65,7 +66,7 @@ def actor_of(principal: Principal, source: str | None) -> audit.Actor:
 
 
 def store_version(session: Session, version: Version) -> StoredVersion:
-    """Append a verified version (issued here or imported) as a row."""
+    """Append a verified version (issued here or imported) as a row, and bring the passport's list entry up to it."""
     row = VersionRow(
         pid=version.pid,
         ver=version.ver,
@@ -78,6 +79,7 @@ def store_version(session: Session, version: Version) -> StoredVersion:
         content_json=canonical_json(version.claims).decode("utf-8"),
     )
     session.add(row)
+    keep_entry(session, version)
     return StoredVersion.from_row(row)
 
 

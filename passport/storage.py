@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event, insert, inspect
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, event, insert, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -62,6 +62,26 @@ class VersionRow(SQLModel, table=True):
     issued_at: datetime
     sd_jwt: str = Field(sa_column=Column(Text, nullable=False))
     content_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# Sorted by code point on both databases (PostgreSQL would otherwise follow its server's locale), so a list's
+# order, and so which passports land on which page, does not depend on where it is stored.
+_SORTED_TEXT = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class ListEntryRow(SQLModel, table=True):
+    """What the staff list shows and searches of a passport's newest version, derived when a version is stored,
+    so that a list never reads an SD-JWT or a whole content (see :mod:`passport.list_entries`)."""
+
+    __tablename__ = "list_entry"
+    __table_args__ = (Index("ix_list_entry_order", "sort_name", "pid"),)
+
+    pid: str = Field(primary_key=True, foreign_key="passport.pid", max_length=36)
+    ver: int
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    noms: str = Field(default="", max_length=20)
+    sort_name: str = Field(sa_column=Column(_SORTED_TEXT, nullable=False))
+    search_text: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class PrincipalRow(SQLModel, table=True):

@@ -22,10 +22,12 @@ import uvicorn
 from api.app import SERVER_OPTIONS, create_app
 from api.settings import Settings
 from crypto import SigningKey
-from passport.identity import IssuerInfo, init_identity
+from passport.identity import Identity, IssuerInfo, init_identity
 from passport.peers import Peer, save_peer
-from passport.principals import create_principal
+from passport.principals import Principal, create_principal
+from passport.records import create_passport
 from passport.storage import transaction
+from schemas import parse_content
 
 ASSETS = Path(__file__).parent / "assets"
 POSTGRES_ADMIN_URL = "postgresql://127.0.0.1:5432/test"
@@ -130,6 +132,25 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.deployment.engine.dispose()
+
+
+Person = tuple[str, list[str], str]
+"""Who a test passport is for: family name, given names, prison number."""
+
+
+def create_people(server: LiveServer, people: list[Person], identity: Identity | None = None) -> None:
+    """Passports for ``people`` (family name, given names, prison number) made through the domain in one
+    transaction, held by the server's organisation (or by ``identity``'s, in the same database)."""
+    identity = identity or server.deployment.identity
+    staff = Principal("tests", identity.org_id, "care_staff")
+    with transaction(server.deployment.engine) as session:
+        for family, given, noms in people:
+            content = reference_passport()
+            content["subject"] |= {"family_name": family, "given_names": given, "preferred_name": None}
+            content["subject"]["identifiers"] = [{"system": "noms", "value": noms}]
+            create_passport(
+                session, identity=identity, principal=staff, content=parse_content(content), now=int(time.time())
+            )
 
 
 def start_server(

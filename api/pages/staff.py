@@ -7,14 +7,10 @@ the fixed paths (``consent``, ``handover``, ``print``...) come before the sectio
 
 from __future__ import annotations
 
-import json
 import time
-from collections import Counter
-from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DeploymentDep, SourceDep
@@ -26,11 +22,10 @@ from api.pages.staff_forms_consent import build_new_passport, new_passport_parts
 from api.pages.staff_page import Posted, organisation_names, page, require_csrf
 from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
-from passport import audit, records
+from passport import records
 from passport.access import require
-from passport.people import open_corrections
-from passport.records import StoredVersion, actor_of
-from passport.storage import PassportRow, VersionRow, transaction
+from passport.listing import list_passports
+from passport.storage import transaction
 from schemas import PassportContent, parse_content
 from schemas.errors import InvalidContent
 
@@ -38,75 +33,58 @@ router = APIRouter(include_in_schema=False)
 MAX_QUERY = 100
 
 
-@dataclass(frozen=True)
-class Listed:
-    """One passport in the list: its id, whose it is, its version, who has it, and requests waiting."""
-
-    pid: str
-    name: str
-    noms: str
-    ver: int
-    custodian: str
-    requests: int
-
-
-def _listed(stored: StoredVersion, names: dict[str, str], requests: int) -> Listed:
-    subject = stored.content.get("subject", {})
-    given = " ".join(subject.get("given_names", []))
-    name = f"{subject.get('family_name', '')}, {given}" if given else str(subject.get("family_name", ""))
-    noms = next((i["value"] for i in subject.get("identifiers", []) if i.get("system") == "noms"), "")
-    custodian = organisation(stored.custody_next or stored.issuer, names)
-    return Listed(stored.pid, name, noms, stored.ver, custodian, requests)
-
-
-def _matches(stored: StoredVersion, words: list[str]) -> bool:
-    """Every word of the search is in the person's names or one of their prison numbers."""
-    subject = stored.content.get("subject", {})
-    names = [subject.get("family_name", ""), subject.get("preferred_name") or "", *subject.get("given_names", [])]
-    numbers = [i.get("value", "") for i in subject.get("identifiers", []) if i.get("system") == "noms"]
-    haystack = " ".join([*names, *numbers]).casefold()
-    return all(word in haystack for word in words)
-
-
 @router.get("/staff")
-def passports(request: Request, web: StaffSession, deployment: DeploymentDep, source: SourceDep) -> HTMLResponse:
-    """This organisation's passports; the listing is audited once."""
-    return _listing(request, web, deployment, source, "")
+def passports(
+    request: Request, web: StaffSession, deployment: DeploymentDep, source: SourceDep, page: str = "1"
+) -> HTMLResponse:
+    """This organisation's passports, a page at a time (the page number may be in the URL: it names no one)."""
+    return _listing(request, web, deployment, source, "", _page_number(page))
 
 
 @router.post("/staff")
 async def search(request: Request, web: StaffSession, deployment: DeploymentDep, source: SourceDep) -> HTMLResponse:
-    """The passports found by name or prison number. A POST, so that a name never lands in a URL, a browser's
-    history or a server log."""
+    """The passports found by name or prison number, a page at a time. A POST, so that a name never lands in a
+    URL, a browser's history or a server log; the page of the results is a field of the form too."""
     form = await request.form()
     require_csrf(web, form)
-    q = form.get("q")
+    q, page = form.get("q"), form.get("page")
     query = q[:MAX_QUERY] if isinstance(q, str) else ""
-    return await run_in_threadpool(_listing, request, web, deployment, source, query)
+    number = _page_number(page if isinstance(page, str) else "1")
+    return await run_in_threadpool(_listing, request, web, deployment, source, query, number)
 
 
-def _listing(request: Request, web: StaffSession, deployment: DeploymentDep, source: SourceDep, q: str) -> HTMLResponse:
-    require(web.principal, "read")
-    words = q.casefold().split()
+def _page_number(text: str) -> int:
+    """A page number as asked for; anything that is not one is the first page."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+
+
+def page_links(current: int, pages: int) -> list[int | None]:
+    """The pages to link to: the first, the last, and two either side of the current one; ``None`` for a gap."""
+    shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+def _listing(
+    request: Request, web: StaffSession, deployment: DeploymentDep, source: SourceDep, q: str, number: int
+) -> HTMLResponse:
     with transaction(deployment.engine) as session:
-        rows = session.exec(
-            select(VersionRow)
-            .join(PassportRow, (col(PassportRow.pid) == col(VersionRow.pid)))
-            .where(PassportRow.holder_org == web.principal.org, col(VersionRow.ver) == col(PassportRow.current_ver))
-        )
-        found = [stored for stored in map(StoredVersion.from_row, rows) if _matches(stored, words)]
-        waiting = (
-            Counter(c.pid for c in open_corrections(session, principal=web.principal))
-            if may_edit(web.principal)
-            else Counter()
-        )
+        listing = list_passports(session, principal=web.principal, query=q, page=number, source=source)
         names = organisation_names(session, deployment.identity)
-        # What was searched for is a name: the audit says only that a search was made and how many were shown.
-        detail = json.dumps({"searched": bool(words), "shown": len(found)})
-        audit.record(session, actor=actor_of(web.principal, source), action="search", detail=detail)
-    listed = sorted((_listed(s, names, waiting[s.pid]) for s in found), key=lambda e: (e.name.casefold(), e.pid))
     return page(
-        request, "staff_list.html", web, nav="passports", listed=listed, q=q, show_requests=may_edit(web.principal)
+        request,
+        "staff_list.html",
+        web,
+        nav="passports",
+        listing=listing,
+        q=q,
+        kept_by=lambda org: organisation(org, names),
+        page_links=page_links(listing.page, listing.pages),
+        show_requests=may_edit(web.principal),
     )
 
 

@@ -193,7 +193,7 @@ def test_the_list_is_audited_once_without_what_was_searched_for(server: LiveServ
     with transaction(server.deployment.engine) as session:
         rows = list(session.exec(select(AuditRow).where(AuditRow.action == "search").order_by(col(AuditRow.seq))))
     assert len(rows) == 3 and all(row.pid is None for row in rows)
-    assert json.loads(rows[1].detail or "{}") == {"searched": True, "shown": 1}
+    assert json.loads(rows[1].detail or "{}") == {"searched": True, "found": 1, "shown": 1}
     assert all("whitfield" not in (row.detail or "").lower() for row in rows)
 
 

@@ -15,6 +15,7 @@ from passport.card import Card
 from passport.qr import decode_image
 from passport.storage import WebSessionRow, transaction
 from tests.browser.conftest import Site, check_accessibility, press_and_wait, save_screenshot
+from tests.conftest import create_people
 
 A4, A6 = (595, 842), (298, 420)  # in points
 
@@ -322,6 +323,33 @@ def test_every_staff_page_is_accessible(site: Site, page: Page) -> None:
     content = api_passport(site, pid)["content"]
     assert "n5" not in [n["id"] for n in content["needs"]]
     assert "n5" not in content["consent"]["audiences"]["reception_card"].get("withhold_items", [])
+
+
+def test_the_list_pages_and_searches_with_the_keyboard(site: Site, page: Page) -> None:
+    """56 passports: the next page by its link, a search's next page by its button (still a POST: the name is in
+    no URL), and a Persian name found by typing it; every one of these pages passes axe."""
+    people = [(f"Family{i:02d}", ["Given"], f"A{i:04d}BC") for i in range(55)]
+    create_people(site.server, [*people, ("رضایی", ["محمد"], "A9999ZZ")])
+    site.sign_in_staff(page)
+    assert "Showing 1 to 50 of 56 passports (page 1 of 2)." in page.content()
+    follow(page, "Next page")
+    assert page.url.endswith("/staff?page=2") and "Showing 51 to 56 of 56 passports" in page.content()
+    assert page.get_by_role("link", name="رضایی, محمد").is_visible()
+    check_accessibility(page, "staff-list-page-2")
+
+    page.get_by_label("Search by name or prison number").fill("family given")
+    press_and_wait(page, "Enter")
+    assert "55 passports match your search." in page.content()
+    page.get_by_role("button", name="Next page").focus()
+    press_and_wait(page, "Enter")
+    assert page.url.endswith("/staff") and "Showing 51 to 55 of 55 passports" in page.content()
+    assert page.get_by_role("link", name="Family54, Given").is_visible()
+    check_accessibility(page, "staff-list-search-page-2")
+
+    page.get_by_label("Search by name or prison number").fill("رضایی")
+    press_and_wait(page, "Enter")
+    assert "1 passport matches your search." in page.content() and page.url.endswith("/staff")
+    assert page.get_by_role("link", name="رضایی, محمد").is_visible()
 
 
 def test_reception_can_read_but_not_edit(site: Site, page: Page) -> None:

@@ -1,0 +1,73 @@
+"""The staff list's entry for each passport: its name, prison numbers and search text, kept beside the versions.
+
+:func:`keep_entry` runs whenever a version is stored (issued here or imported), so listing and searching read
+one small row per passport, never an SD-JWT or a whole content. Searching matches case-folded words against
+``search_text`` in the database; :func:`fold` is the one rule for folding, applied to what is stored and to what
+is searched for alike.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from sqlmodel import Session
+
+from passport.storage import ListEntryRow
+from passport.versions import Version
+from schemas import Subject
+
+SORT_CHARS = 200  # the sort key's length: enough to order names, short enough for any database's index
+
+
+def fold(text: str) -> str:
+    """Text as it is searched: compatibility forms unified (NFKC), case folded, and without the invisible
+    joiners and marks (ZWNJ, ZWJ, LRM, RLM, soft hyphen) some names are written with, so that a name typed
+    without them still matches."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+def search_words(query: str) -> tuple[str, ...]:
+    """The words of a search, folded: every one must be found in a passport's names or prison numbers."""
+    return tuple(fold(query).split())
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """What the list keeps of a passport's version: see :class:`passport.storage.ListEntryRow`."""
+
+    pid: str
+    ver: int
+    name: str
+    noms: str
+    sort_name: str
+    search_text: str
+
+
+def list_entry(*, pid: str, ver: int, subject: Subject) -> ListEntry:
+    """The list's entry for version ``ver`` of a passport: "Family, Given Names", the first prison number, the
+    sort key, and every name and prison number folded into one text to search."""
+    given = " ".join(subject.given_names)
+    name = f"{subject.family_name}, {given}" if given else subject.family_name
+    numbers = [i.value for i in subject.identifiers if i.system == "noms"]
+    names = [subject.family_name, subject.preferred_name or "", *subject.given_names]
+    return ListEntry(
+        pid=pid,
+        ver=ver,
+        name=name,
+        noms=numbers[0] if numbers else "",
+        sort_name=fold(name)[:SORT_CHARS],
+        search_text=fold(" ".join(part for part in (*names, *numbers) if part)),
+    )
+
+
+def keep_entry(session: Session, version: Version) -> None:
+    """Bring the passport's entry up to a version being stored, unless the entry already shows a later one."""
+    subject = version.content.subject if version.content else Subject.model_validate(version.claims["subject"])
+    entry = list_entry(pid=version.pid, ver=version.ver, subject=subject)
+    held = session.get(ListEntryRow, version.pid)
+    if held is None:
+        session.add(ListEntryRow(**asdict(entry)))
+    elif held.ver < entry.ver:
+        session.add(held.sqlmodel_update(asdict(entry)))
