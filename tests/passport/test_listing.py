@@ -8,17 +8,14 @@ import json
 import time
 import tracemalloc
 import uuid
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from passport.deployment import Deployment
-from passport.identity import IssuerInfo, init_identity
 from passport.list_entries import keep_entry, list_entry
 from passport.listing import PAGE_SIZE, ListingPage, list_passports
 from passport.people import create_person_principal, request_correction
@@ -32,15 +29,6 @@ from tests.conftest import reference_passport
 ORG = "prison:WYI"
 STAFF = Principal("staff-1", ORG, "care_staff")
 RECEPTION = Principal("reception-1", ORG, "reception")
-
-
-@pytest.fixture
-def deployment(tmp_path: Path, database_url: str) -> Iterator[Deployment]:
-    """HMP Wymott with an empty database."""
-    init_identity(tmp_path, IssuerInfo(ORG, "HMP Wymott", "prison", "http://127.0.0.1:1"), now=int(time.time()))
-    opened = Deployment.open(home=tmp_path, database_url=database_url)
-    yield opened
-    opened.engine.dispose()
 
 
 def _listing(engine: Engine, principal: Principal = STAFF, **asked: Any) -> ListingPage:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 from passport.deployment import Deployment
-from passport.identity import IssuerInfo, init_identity
 from passport.people import (
     change_own_consent,
     issue_sign_in_code,
@@ -31,15 +28,6 @@ from schemas.errors import AccessDenied, InvalidContent, InvalidRequest, NotAuth
 
 ORG = "prison:WYI"
 STAFF = Principal("staff-1", ORG, "care_staff")
-
-
-@pytest.fixture
-def deployment(tmp_path: Path, database_url: str) -> Iterator[Deployment]:
-    """HMP Wymott with an empty database."""
-    init_identity(tmp_path, IssuerInfo(ORG, "HMP Wymott", "prison", "http://127.0.0.1:1"), now=int(time.time()))
-    opened = Deployment.open(home=tmp_path, database_url=database_url)
-    yield opened
-    opened.engine.dispose()
 
 
 def _passport(deployment: Deployment, reference: dict[str, Any]) -> str:
