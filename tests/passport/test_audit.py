@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from passport import audit
+from passport.local_keys import LocalKeys, bind
 from passport.storage import make_engine, transaction
 from schemas.errors import ChainBroken
 
@@ -18,9 +20,10 @@ ACTOR = audit.Actor(principal_id="p1", org="prison:WYI", role="care_staff", sour
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A database with five audit rows."""
+def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A database with five audit rows, keyed with a home's audit key."""
     engine = make_engine(database_url)
+    bind(engine, LocalKeys.open(tmp_path / "keys"))
     for n in range(5):
         with transaction(engine) as session:
             audit.record(session, actor=ACTOR, action="read", pid=f"pid-{n}", ver=1)
@@ -30,8 +33,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def _check(engine: Engine) -> audit.AuditCheck:
     with Session(engine) as session:
-        rows, head = audit.load_chain(session)
-        return audit.verify_audit_chain(rows, head=head)
+        return audit.check_audit_trail(session)
 
 
 def test_an_untouched_chain_verifies(engine: Engine) -> None:
