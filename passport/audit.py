@@ -42,7 +42,8 @@ class Actor:
 SYSTEM = Actor(principal_id=None, org=None, role="system")
 
 
-def _row_hash(row: AuditRow, prev_hash: str, *, key: bytes) -> str:
+def row_message(row: AuditRow, prev_hash: str) -> bytes:
+    """What a row's hash covers: its fields and the previous row's hash, as canonical JSON."""
     fields = {
         "seq": row.seq,
         "at": as_utc(row.at).isoformat(),
@@ -57,18 +58,24 @@ def _row_hash(row: AuditRow, prev_hash: str, *, key: bytes) -> str:
         "detail": row.detail,
         "prev_hash": prev_hash,
     }
-    return keyed_digest(key=key, purpose="audit row", data=json.dumps(fields, sort_keys=True).encode("utf-8"))
+    return json.dumps(fields, sort_keys=True).encode("utf-8")
 
 
-def _head_seal(seq: int, row_hash: str, *, key: bytes) -> str:
-    return keyed_digest(key=key, purpose="audit head", data=f"{seq}:{row_hash}".encode("ascii"))
+def row_hash(row: AuditRow, prev_hash: str, *, key: bytes) -> str:
+    """A row's hash: HMAC-SHA256 with the audit key over :func:`row_message`."""
+    return keyed_digest(key=key, purpose="audit row", data=row_message(row, prev_hash))
+
+
+def head_seal(seq: int, newest_hash: str, *, key: bytes) -> str:
+    """The head's seal: HMAC-SHA256 with the audit key over the newest row's number and hash."""
+    return keyed_digest(key=key, purpose="audit head", data=f"{seq}:{newest_hash}".encode("ascii"))
 
 
 def _check_head_seal(head: AuditHead, *, key: bytes) -> None:
     """The head is the empty trail's, or sealed with this key; otherwise someone else moved it."""
     if head.seq == 0 and head.row_hash == GENESIS_HASH and head.seal == "":
         return
-    if not hmac.compare_digest(head.seal, _head_seal(head.seq, head.row_hash, key=key)):
+    if not hmac.compare_digest(head.seal, head_seal(head.seq, head.row_hash, key=key)):
         raise AuditTampered("the head of the audit trail is not sealed with this deployment's audit key")
 
 
@@ -105,9 +112,9 @@ def record(
         prev_hash=head.row_hash,
         row_hash="",
     )
-    row.row_hash = _row_hash(row, head.row_hash, key=key)
+    row.row_hash = row_hash(row, head.row_hash, key=key)
     head.seq, head.row_hash = row.seq, row.row_hash
-    head.seal = _head_seal(head.seq, head.row_hash, key=key)
+    head.seal = head_seal(head.seq, head.row_hash, key=key)
     session.add(row)
     session.add(head)
     return row
@@ -140,7 +147,7 @@ def verify_audit_chain(rows: Iterable[AuditRow], *, head: AuditHead | None, key:
     for row in rows:
         if row.seq != expected_seq:
             raise AuditTampered(f"audit row {expected_seq} is missing or out of order (found {row.seq})")
-        if row.prev_hash != prev_hash or not hmac.compare_digest(_row_hash(row, prev_hash, key=key), row.row_hash):
+        if row.prev_hash != prev_hash or not hmac.compare_digest(row_hash(row, prev_hash, key=key), row.row_hash):
             raise AuditTampered(f"audit row {row.seq} was changed or does not follow the row before")
         prev_hash, expected_seq, count = row.row_hash, expected_seq + 1, count + 1
     # 2. The head: there, sealed with this key, and naming the last row (else rows at the end were removed).
