@@ -24,6 +24,7 @@ from schemas import describe_errors
 from schemas.errors import (
     AccessDenied,
     AlreadyExists,
+    AuditTampered,
     ChainError,
     ConfigurationError,
     ContentTooLarge,
@@ -62,6 +63,7 @@ STATUS_BY_ERROR: tuple[tuple[type[PassportError], int], ...] = (
     (ForkDetected, 409),
     (RollbackDetected, 409),
     (AlreadyExists, 409),
+    (AuditTampered, 503),  # this deployment's own trail, not what a client sent
     (StaleVersion, 412),
     (PreconditionRequired, 428),
     (TokenError, 422),

@@ -25,9 +25,10 @@ from pathlib import Path
 from _timing import IAT, REFERENCE_PASSPORT, machine_line, table
 
 from crypto import SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode
+from passport.deployment import Deployment
 from passport.identity import IssuerInfo, init_identity
 from passport.principals import Principal
-from passport.storage import make_engine, transaction
+from passport.storage import transaction
 from passport.transfer import import_history
 from passport.versions import Handover, issue_version
 from schemas import parse_content
@@ -77,10 +78,9 @@ def main() -> int:
     raw_s = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory() as home:
-        identity = init_identity(
-            Path(home), IssuerInfo("prison:RSY", "HMP Risley", "prison", "http://127.0.0.1:1"), now=IAT
-        )
-        engine = make_engine(args.database_url or f"sqlite:///{home}/passport.db")
+        init_identity(Path(home), IssuerInfo("prison:RSY", "HMP Risley", "prison", "http://127.0.0.1:1"), now=IAT)
+        deployment = Deployment.open(home=Path(home), database_url=args.database_url or f"sqlite:///{home}/passport.db")
+        identity, engine = deployment.identity, deployment.engine
         reception = Principal("bench", "prison:RSY", "reception")
         started = time.perf_counter()
         for history in histories:

@@ -23,7 +23,7 @@ from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deploymen
 from cli.tokens import token_app
 from crypto import TrustStore
 from passport import peers, records
-from passport.audit import load_chain, verify_audit_chain
+from passport.audit import check_audit_trail
 from passport.card import Card
 from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity, revoke_key, rotate_key
 from passport.principals import Principal
@@ -121,11 +121,10 @@ def verify(
 
 @audit_app.command("verify")
 def audit_verify(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
-    """Recompute the audit trail's hash chain; exit 1 if any row was changed, removed or reordered."""
+    """Recompute the audit trail's keyed hash chain; exit 1 if any row was changed, removed, reordered or re-hashed."""
     deployment = open_deployment(home, database_url)
     with Session(deployment.engine) as session:
-        rows, head = load_chain(session)
-        checked = verify_audit_chain(rows, head=head)
+        checked = check_audit_trail(session)
     typer.echo(f"audit trail intact: {checked.rows} rows, newest hash {checked.head_hash}")
 
 

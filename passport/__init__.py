@@ -1,11 +1,12 @@
 """The domain: versions and their chain, custody, storage, principals, access and the audit trail.
 
 Nothing here reads configuration or knows about HTTP: every function takes explicit
-values (keys, trust store, session, the acting principal).
+values (keys, trust store, session, the acting principal). The home's HMAC keys for sign-in
+codes and the audit trail travel with the deployment's engine (``passport.local_keys``).
 """
 
 from passport.access import PERMISSIONS, require, require_on
-from passport.audit import Actor, AuditCheck, verify_audit_chain
+from passport.audit import Actor, AuditCheck, check_audit_trail, verify_audit_chain
 from passport.card import CARD_TYP, Alert, Card, card_alerts, card_changed, issue_card
 from passport.chain import MAX_HISTORY_CHARS, History, KnownHead, verify_history
 from passport.deployment import Deployment
@@ -70,6 +71,7 @@ __all__ = [
     "authenticate",
     "card_alerts",
     "card_changed",
+    "check_audit_trail",
     "create_passport",
     "create_person_principal",
     "create_principal",

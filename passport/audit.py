@@ -1,14 +1,19 @@
 """The audit trail: an append-only, hash-chained record of who did what with which passport.
 
-Each row's hash is SHA-256 over its own fields and the previous row's hash, so removing,
-changing or reordering any row breaks every hash after it (:func:`verify_audit_chain`).
+Each row's hash is HMAC-SHA256, keyed with the home's audit key (``keys/audit.key``, never in the
+database), over its own fields and the previous row's hash; the head (newest number and hash) carries
+a seal made with the same key. So removing, changing or reordering any row breaks every hash after it,
+and someone who can write the database but not read the key cannot recompute the hashes or the seal
+to hide it (:func:`verify_audit_chain`). Every audited write checks the head's seal first (one HMAC) and
+refuses to extend a head it did not seal; the whole chain is checked by ``passport audit verify``.
+
 Rows are written in the same transaction as what they record; a refused attempt is
 written in a transaction of its own, since the attempt itself is rolled back.
 """
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,8 +22,9 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from passport.storage import AuditHead, AuditRow, as_utc, transaction, utcnow
-from schemas.errors import ChainBroken
+from passport.local_keys import bound_to, keyed_digest
+from passport.storage import AuditHead, AuditRow, PassportRow, as_utc, transaction, utcnow
+from schemas.errors import AuditTampered
 
 GENESIS_HASH = "0" * 64
 
@@ -36,7 +42,8 @@ class Actor:
 SYSTEM = Actor(principal_id=None, org=None, role="system")
 
 
-def _row_hash(row: AuditRow, prev_hash: str) -> str:
+def row_message(row: AuditRow, prev_hash: str) -> bytes:
+    """What a row's hash covers: its fields and the previous row's hash, as canonical JSON."""
     fields = {
         "seq": row.seq,
         "at": as_utc(row.at).isoformat(),
@@ -51,7 +58,25 @@ def _row_hash(row: AuditRow, prev_hash: str) -> str:
         "detail": row.detail,
         "prev_hash": prev_hash,
     }
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+    return json.dumps(fields, sort_keys=True).encode("utf-8")
+
+
+def row_hash(row: AuditRow, prev_hash: str, *, key: bytes) -> str:
+    """A row's hash: HMAC-SHA256 with the audit key over :func:`row_message`."""
+    return keyed_digest(key=key, purpose="audit row", data=row_message(row, prev_hash))
+
+
+def head_seal(seq: int, newest_hash: str, *, key: bytes) -> str:
+    """The head's seal: HMAC-SHA256 with the audit key over the newest row's number and hash."""
+    return keyed_digest(key=key, purpose="audit head", data=f"{seq}:{newest_hash}".encode("ascii"))
+
+
+def _check_head_seal(head: AuditHead, *, key: bytes) -> None:
+    """The head is the empty trail's, or sealed with this key; otherwise someone else moved it."""
+    if head.seq == 0 and head.row_hash == GENESIS_HASH and head.seal == "":
+        return
+    if not hmac.compare_digest(head.seal, head_seal(head.seq, head.row_hash, key=key)):
+        raise AuditTampered("the head of the audit trail is not sealed with this deployment's audit key")
 
 
 def record(
@@ -65,8 +90,13 @@ def record(
     detail: str | None = None,
     at: datetime | None = None,
 ) -> AuditRow:
-    """Append one row inside the caller's transaction (locking the chain's head until it commits)."""
+    """Append one row inside the caller's transaction (locking the chain's head until it commits).
+
+    Refuses (:class:`AuditTampered`) to extend a head that this deployment's audit key did not seal.
+    """
+    key = bound_to(session).audit_key
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    _check_head_seal(head, key=key)
     row = AuditRow(
         seq=head.seq + 1,
         at=at or utcnow(),
@@ -82,8 +112,9 @@ def record(
         prev_hash=head.row_hash,
         row_hash="",
     )
-    row.row_hash = _row_hash(row, head.row_hash)
+    row.row_hash = row_hash(row, head.row_hash, key=key)
     head.seq, head.row_hash = row.seq, row.row_hash
+    head.seal = head_seal(head.seq, head.row_hash, key=key)
     session.add(row)
     session.add(head)
     return row
@@ -108,21 +139,31 @@ class AuditCheck:
     head_hash: str
 
 
-def verify_audit_chain(rows: Iterable[AuditRow], *, head: AuditHead | None = None) -> AuditCheck:
-    """Recompute every hash in order; a removed, changed or reordered row raises :class:`ChainBroken`."""
+def verify_audit_chain(rows: Iterable[AuditRow], *, head: AuditHead | None, key: bytes) -> AuditCheck:
+    """Recompute every keyed hash in order and check the head's seal; a removed, changed, reordered or re-hashed
+    row, or a moved head, raises :class:`AuditTampered`."""
+    # 1. Each row in turn: the next number, naming the hash before it, its own hash made with this key.
     prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
     for row in rows:
         if row.seq != expected_seq:
-            raise ChainBroken(f"audit row {expected_seq} is missing or out of order (found {row.seq})")
-        if row.prev_hash != prev_hash or _row_hash(row, prev_hash) != row.row_hash:
-            raise ChainBroken(f"audit row {row.seq} was changed or does not follow the row before")
+            raise AuditTampered(f"audit row {expected_seq} is missing or out of order (found {row.seq})")
+        if row.prev_hash != prev_hash or not hmac.compare_digest(row_hash(row, prev_hash, key=key), row.row_hash):
+            raise AuditTampered(f"audit row {row.seq} was changed or does not follow the row before")
         prev_hash, expected_seq, count = row.row_hash, expected_seq + 1, count + 1
-    if head is not None and (head.seq != count or head.row_hash != prev_hash):
-        raise ChainBroken("rows at the end of the audit trail were removed")
+    # 2. The head: there, sealed with this key, and naming the last row (else rows at the end were removed).
+    if head is None:
+        raise AuditTampered("the head of the audit trail was removed")
+    _check_head_seal(head, key=key)
+    if head.seq != count or head.row_hash != prev_hash:
+        raise AuditTampered("rows at the end of the audit trail were removed")
     return AuditCheck(rows=count, head_hash=prev_hash)
 
 
-def load_chain(session: Session) -> tuple[list[AuditRow], AuditHead | None]:
-    """Every audit row in order, and the head."""
+def check_audit_trail(session: Session) -> AuditCheck:
+    """Verify the whole trail with the audit key bound to the session's engine; an empty trail in a database
+    that holds passports was emptied (creating or importing a passport is audited)."""
     rows = list(session.exec(select(AuditRow).order_by(col(AuditRow.seq))))
-    return rows, session.get(AuditHead, 1)
+    checked = verify_audit_chain(rows, head=session.get(AuditHead, 1), key=bound_to(session).audit_key)
+    if checked.rows == 0 and session.exec(select(PassportRow.pid).limit(1)).first() is not None:
+        raise AuditTampered("the audit trail is empty, but this database holds passports")
+    return checked

@@ -1,4 +1,4 @@
-"""One deployment: its identity (reloaded when the key ring changes on disk) and its database."""
+"""One deployment: its identity (reloaded when the key ring changes on disk), its home's local keys, its database."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlmodel import Session
 from crypto import TrustStore
 from passport import peers
 from passport.identity import KEYRING_FILE, Identity, load_identity
+from passport.local_keys import LocalKeys, bind
+from passport.private_files import secure_home
 from passport.storage import make_engine
 
 
@@ -21,15 +23,21 @@ class Deployment:
 
     home: Path
     engine: Engine
+    local_keys: LocalKeys
     _identity: Identity
     _stamp: float
     _lock: Lock = field(default_factory=Lock)
 
     @classmethod
     def open(cls, *, home: Path, database_url: str) -> Deployment:
-        """Load the identity from ``home`` and connect to the database (creating its tables)."""
+        """Load the identity from ``home``, make the home private, and connect to the database (creating its
+        tables) with the home's local keys bound to it."""
         identity = load_identity(home)
-        return cls(home, make_engine(database_url), identity, cls._keyring_stamp(home))
+        secure_home(home)
+        keys = LocalKeys.open(home / "keys")
+        engine = make_engine(database_url)
+        bind(engine, keys)
+        return cls(home, engine, keys, identity, cls._keyring_stamp(home))
 
     @property
     def identity(self) -> Identity:

@@ -3,7 +3,7 @@
 A deployment is one organisation. Its identity lives in ``<home>/issuer.json`` and its
 keys in ``<home>/keys/``: each private key a PEM file of mode 0600 named by its ``kid``,
 and ``keyring.json`` saying which key is active and when others were retired or revoked.
-Private keys are never written anywhere else.
+Private keys are never written anywhere else. The home and ``keys/`` are mode 0700.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from crypto import PublicKey, SigningKey, TrustedKey, TrustStore, jwks
+from passport.private_files import private_dir
 from schemas.errors import AlreadyExists, ConfigurationError, InvalidRequest, NotFound
 
 OrgKind = Literal["prison", "local_authority", "health", "probation"]
@@ -117,11 +118,10 @@ class Identity:
 
 def init_identity(home: Path, info: IssuerInfo, *, now: int) -> Identity:
     """Create the identity and a first key; refuses to overwrite an existing one."""
-    home.mkdir(parents=True, exist_ok=True)
     if (home / ISSUER_FILE).exists():
         raise AlreadyExists("this home already has an organisation identity")
-    keys_dir = home / "keys"
-    keys_dir.mkdir(mode=0o700, exist_ok=True)
+    private_dir(home)
+    keys_dir = private_dir(home / "keys")
     key = SigningKey.generate()
     key.save(keys_dir / f"{key.kid}.pem")
     _write_keyring(keys_dir, key.kid, {key.kid: KeyRecord(key.kid, now)})

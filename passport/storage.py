@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine
 
+from passport.private_files import private_sqlite_database
 from schemas.errors import ConfigurationError, PassportError, StaleVersion
 
 
@@ -221,13 +222,15 @@ class AuditRow(SQLModel, table=True):
 
 
 class AuditHead(SQLModel, table=True):
-    """The newest audit row's number and hash; locked by every audited write so the chain never forks."""
+    """The newest audit row's number and hash, sealed with the home's audit key (empty before the first row);
+    locked by every audited write so the chain never forks."""
 
     __tablename__ = "audit_head"
 
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     row_hash: str = Field(default="0" * 64, max_length=64)
+    seal: str = Field(default="", max_length=64)
 
 
 _READ_ONLY = "care_passport_read_only"
@@ -239,8 +242,9 @@ def database_url_for(home: Path) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for SQLite or PostgreSQL, with the tables created if missing."""
+    """An engine for SQLite or PostgreSQL, with the tables created if missing (a SQLite file is mode 0600)."""
     if url.startswith("sqlite"):
+        private_sqlite_database(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -283,7 +287,7 @@ def _set_up(engine: Engine) -> None:
         for statement in _POSTGRES_TRIGGERS if postgres else _SQLITE_TRIGGERS:
             connection.exec_driver_sql(statement)
         if connection.exec_driver_sql("SELECT id FROM audit_head").first() is None:
-            connection.execute(insert(AuditHead).values(id=1, seq=0, row_hash="0" * 64))
+            connection.execute(insert(AuditHead).values(id=1, seq=0, row_hash="0" * 64, seal=""))
 
 
 def _refuse_older_schema(connection: Connection) -> None:

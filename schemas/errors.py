@@ -29,6 +29,7 @@ every other package (crypto, passport, api, cli) may import it::
     │   └── KeyConflict                key_conflict         a key already held by another organisation
     ├── ChainError                     chain_invalid
     │   ├── ChainBroken                chain_broken         ``prev`` does not name the previous version
+    │   │   └── AuditTampered          audit_tampered       the audit trail does not verify with the home's key
     │   ├── CustodyViolation           custody_violation    signed by an organisation without custody
     │   ├── ForkDetected               fork_detected        two different versions with the same ``ver``
     │   └── RollbackDetected           rollback_detected    an older version offered as current
@@ -210,6 +211,16 @@ class ChainBroken(ChainError):
 
     code = "chain_broken"
     title = "Chain broken"
+
+
+class AuditTampered(ChainBroken):
+    """The audit trail was changed, cut or re-hashed: a row or the head does not verify with the home's audit key.
+
+    A fault of this deployment, not of what a client sent: the API answers 503 and no audited action goes on.
+    """
+
+    code = "audit_tampered"
+    title = "Audit trail tampered with"
 
 
 class CustodyViolation(ChainError):

@@ -67,6 +67,8 @@ REASONS: dict[str, str] = {
     "configuration_error": "The card is genuine, but the full record could not be fetched now. Try again later.",
     "chain_invalid": "The full record does not hold together. Nothing was imported. Call the issuing prison.",
     "chain_broken": "The full record does not hold together. Nothing was imported. Call the issuing prison.",
+    "audit_tampered": "This service has stopped: its record of who did what has been tampered with. Nothing was "
+    "imported. Call your system administrator.",
     "disclosure_invalid": "The full record does not hold together. Nothing was imported. Call the issuing prison.",
     "record_incomplete": "The full record arrived with parts missing. Nothing was imported. Call the issuing prison.",
     "signature_not_canonical": DAMAGED,

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from passport.local_keys import bound_to, keyed_digest
 from passport.principals import Principal, current_principal, note_use
 from passport.storage import SignInAttemptRow, WebSessionRow, as_utc, transaction, utcnow
 from schemas.errors import AccessDenied, NotAuthenticated
@@ -146,10 +147,15 @@ class Ticket:
     attempt_ids: tuple[int, ...]
 
 
-def _counters(form: SignInForm, client: str, target: str | None) -> list[tuple[str, int]]:
-    counters = [(_hash(f"{form}:address:{client}"), ADDRESS_FAILURES_ALLOWED[form])]
+def _counters(key: bytes, form: SignInForm, client: str, target: str | None) -> list[tuple[str, int]]:
+    """What an attempt counts against, each as a keyed hash (an address is not kept, even as a plain hash)."""
+
+    def counter(kind: str, value: str) -> str:
+        return keyed_digest(key=key, purpose="sign-in limit", data=f"{form}:{kind}:{value}".encode())
+
+    counters = [(counter("address", client), ADDRESS_FAILURES_ALLOWED[form])]
     if target is not None:
-        counters.append((_hash(f"{form}:target:{target}"), TARGET_FAILURES_ALLOWED))
+        counters.append((counter("target", target), TARGET_FAILURES_ALLOWED))
     return sorted(counters)  # always locked in the same order, so two attempts never wait on each other
 
 
@@ -161,8 +167,8 @@ def sign_in_attempt(engine: Engine, form: SignInForm, client: str, target: str |
     Kept in the database, so every worker process counts the same failures; each counter is kept only as a hash.
     """
     now = utcnow()
-    counters = _counters(form, client, target)
     with transaction(engine) as db:
+        counters = _counters(bound_to(db).code_key, form, client, target)
         if engine.dialect.name == "postgresql":
             # One attempt per counter at a time, so two cannot both count the same number of failures.
             for counter, _ in counters:

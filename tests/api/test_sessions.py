@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 
@@ -42,7 +43,7 @@ def test_made_up_methods_do_not_grow_the_metrics(live_server: LiveServer) -> Non
     assert "FOO1" not in text and 'method="other"' in text
 
 
-def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_url: str) -> None:
+def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_url: str, tmp_path: Path) -> None:
     """Two engines stand for two worker processes: failures counted by one stop the other too. A target is held
     back after five; its address, shared by a wing, only after many more; the staff form counts on its own."""
     from api.pages.session import (
@@ -51,9 +52,13 @@ def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_u
         sign_in_attempt,
         sign_in_succeeded,
     )
+    from passport.local_keys import LocalKeys, bind
     from passport.storage import make_engine
 
     first, second = make_engine(database_url), make_engine(database_url)
+    keys = LocalKeys.open(tmp_path / "keys")  # one home, two workers
+    bind(first, keys)
+    bind(second, keys)
     try:
         engines = [first, second] * TARGET_FAILURES_ALLOWED
         tickets = [sign_in_attempt(e, "person", "10.0.0.7", "1234") for e in engines[:TARGET_FAILURES_ALLOWED]]

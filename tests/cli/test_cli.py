@@ -148,4 +148,4 @@ def test_audit_verify_detects_a_changed_row(home: Path, issued: str) -> None:
         connection.execute(text("DROP TRIGGER audit_no_update"))
         connection.execute(text("UPDATE audit SET org = 'prison:XXX' WHERE seq = 1"))
     engine.dispose()
-    _one_line_error(passport("audit", "verify", home=home), "chain_broken")
+    _one_line_error(passport("audit", "verify", home=home), "audit_tampered")

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from passport.deployment import Deployment
 from passport.list_entries import keep_entry, list_entry
 from passport.listing import PAGE_SIZE, ListingPage, list_passports
+from passport.local_keys import LocalKeys, bind
 from passport.people import create_person_principal, request_correction
 from passport.principals import Principal
 from passport.records import amend_passport, create_passport
@@ -136,6 +137,7 @@ def test_memory_stays_flat_from_1000_to_10000_passports(tmp_path: Path) -> None:
     """Ten times the passports (and 60 MB of versions) cost a listing no more memory: each peak stays within a
     quarter of what it was with 1,000, and under 1 MB."""
     engine = make_engine(f"sqlite:///{tmp_path / 'many.db'}")
+    bind(engine, LocalKeys.open(tmp_path / "keys"))
     try:
         _fill(engine, 0, 1_000)
         assert _listing(engine).found == 1_000

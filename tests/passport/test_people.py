@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import shutil
+import sqlite3
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 from passport.deployment import Deployment
+from passport.identity import init_identity
 from passport.people import (
     change_own_consent,
     issue_sign_in_code,
@@ -25,6 +31,7 @@ from passport.records import create_passport
 from passport.storage import SignInCodeRow, transaction
 from schemas import parse_content
 from schemas.errors import AccessDenied, InvalidContent, InvalidRequest, NotAuthenticated
+from tests.conftest import WYMOTT
 
 ORG = "prison:WYI"
 STAFF = Principal("staff-1", ORG, "care_staff")
@@ -154,3 +161,39 @@ def test_a_new_code_replaces_one_not_yet_used(deployment: Deployment, reference:
         redeem_sign_in_code(session, code=older, org=ORG)
     with transaction(deployment.engine) as session:
         assert redeem_sign_in_code(session, code=newer, org=ORG).person_pid == pid
+
+
+def test_a_copy_of_the_database_gives_no_working_code(tmp_path: Path, reference: dict[str, Any]) -> None:
+    """The files copied while a code is outstanding: the stored hash is HMAC-SHA256 with the home's code key, the
+    plain SHA-256 of the code is nowhere in them, and hashing every candidate code without the key finds nothing.
+    The code still works, once, on the service itself."""
+    home = tmp_path / "home"
+    init_identity(home, WYMOTT, now=int(time.time()))
+    deployment = Deployment.open(home=home, database_url=f"sqlite:///{home / 'passport.db'}")
+    pid = _passport(deployment, reference)
+    with transaction(deployment.engine) as session:
+        code = issue_sign_in_code(session, principal=STAFF, pid=pid)
+    copy = _copy_of_the_database(home, tmp_path / "stolen")
+    with sqlite3.connect(copy) as stolen:
+        stored = {code_hash for (code_hash,) in stolen.execute("SELECT code_hash FROM sign_in_code")}
+    keyed = hmac.new(deployment.local_keys.code_key, b"sign-in code\x00" + code.encode(), hashlib.sha256).hexdigest()
+    assert stored == {keyed}
+    assert hashlib.sha256(code.encode()).hexdigest().encode() not in copy.read_bytes()
+    start = max(0, int(code) - 5_000)
+    candidates = [f"{n:010d}" for n in range(start, start + 10_000)]  # the real code among them
+    assert code in candidates
+    assert not stored & {hashlib.sha256(c.encode()).hexdigest() for c in candidates}
+    with transaction(deployment.engine) as session:
+        assert redeem_sign_in_code(session, code=code, org=ORG).person_pid == pid
+    deployment.engine.dispose()
+
+
+def _copy_of_the_database(home: Path, where: Path) -> Path:
+    """The SQLite files as someone who can read them would copy them, opened as one database."""
+    where.mkdir()
+    for name in ("passport.db", "passport.db-wal"):
+        if (home / name).exists():
+            shutil.copyfile(home / name, where / name)
+    with sqlite3.connect(where / "passport.db") as copy:
+        copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return where / "passport.db"
