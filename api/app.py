@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         history_limit=MAX_HISTORY_CHARS + 64 * 1024,
     )
     app.add_middleware(metrics.RequestMetrics)
-    if settings.trusted_proxies:  # outermost, so everything after it sees the client the proxy names
+    if settings.trusted_proxies:  # added after the others, so they and every route see the client the proxy names
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
 
     @app.middleware("http")

@@ -35,13 +35,11 @@ class Settings:
 
 
 def parse_trusted_proxies(text: str) -> tuple[str, ...]:
-    """The proxies named in ``text``: IP addresses or networks (10.0.0.0/8), separated by commas."""
-    proxies = tuple(part.strip() for part in text.split(",") if part.strip())
-    for proxy in proxies:
-        try:
-            ipaddress.ip_network(proxy, strict=False)
-        except ValueError as exc:
-            raise ConfigurationError(
-                "PASSPORT_TRUSTED_PROXIES must list IP addresses or networks, separated by commas"
-            ) from exc
-    return proxies
+    """The proxies named in ``text``: IP addresses or networks (10.0.0.0/8), separated by commas, each written
+    as its network (``10.1.2.3/8`` is ``10.0.0.0/8``), the one form the proxy-header middleware matches."""
+    try:
+        return tuple(str(ipaddress.ip_network(part.strip(), strict=False)) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigurationError(
+            "PASSPORT_TRUSTED_PROXIES must list IP addresses or networks, separated by commas"
+        ) from exc

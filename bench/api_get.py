@@ -28,7 +28,16 @@ import httpx
 from _timing import REFERENCE_PASSPORT, machine_line, measure_all, table
 
 BENCH = Path(__file__).resolve().parent
-UVICORN_FLAGS = ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log", "--workers", "1"]
+UVICORN_FLAGS = [
+    "--host",
+    "127.0.0.1",
+    "--log-level",
+    "warning",
+    "--no-access-log",
+    "--no-proxy-headers",
+    "--workers",
+    "1",
+]
 
 
 def _passport(cli: list[str], env: dict[str, str], *args: str) -> str:

@@ -9,7 +9,7 @@ import typer
 
 from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment
 from passport import audit
-from passport.principals import TOKEN_ROLES, create_principal, list_tokens, parse_lifetime, revoke_token
+from passport.principals import TOKEN_ROLES, create_principal, list_tokens, parse_lifetime, revoke_token, token_info
 from passport.storage import reading, transaction, utcnow
 
 token_app = typer.Typer(help="Bearer tokens for the API and the staff pages.", no_args_is_help=True)
@@ -41,7 +41,7 @@ def token_create(
             lifetime=lifetime,
         )
     with reading(deployment.engine) as session:
-        expires = next(t.expires_at for t in list_tokens(session) if t.id == principal.id)
+        expires = token_info(session, principal.id).expires_at
     typer.echo(token)
     typer.echo(f"token {principal.id} expires {_when(expires)}", err=True)
 

@@ -20,17 +20,22 @@ from schemas import Subject
 SORT_CHARS = 200  # the sort key's length: enough to order names, short enough for any database's index
 
 
+# Letters that Arabic and Persian keyboards write differently for one name: Arabic yeh and alef maksura are
+# Persian yeh, Arabic kaf is Persian keheh, so a name typed on either keyboard finds the other.
+_SAME_LETTER = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
+
+
 def fold(text: str) -> str:
-    """Text as it is searched: compatibility forms unified (NFKC), case folded, and without the invisible
-    joiners and marks (ZWNJ, ZWJ, LRM, RLM, soft hyphen) some names are written with, so that a name typed
-    without them still matches."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    """Text as it is searched: compatibility forms unified (NFKC), case folded, the Arabic and Persian forms of a
+    letter made one, and without the invisible joiners and marks (ZWNJ, ZWJ, LRM, RLM, soft hyphen) some names are
+    written with, or control characters, so that a name typed without them still matches."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_SAME_LETTER)
+    return "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc"))
 
 
 def search_words(query: str) -> tuple[str, ...]:
     """The words of a search, folded: every one must be found in a passport's names or prison numbers."""
-    return tuple(fold(query).split())
+    return tuple(word for word in (fold(part) for part in query.split()) if word)
 
 
 @dataclass(frozen=True)

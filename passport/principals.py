@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +25,7 @@ from passport import audit
 from passport.identity import ORG_ID_PATTERN
 from passport.storage import PrincipalRow, as_utc, utcnow
 from schemas import AUDIENCES
-from schemas.errors import InvalidRequest, NotAuthenticated, NotFound
+from schemas.errors import AlreadyExists, InvalidRequest, NotAuthenticated, NotFound
 
 TokenRole = Literal["admin", "care_staff", "reception", "authority", "auditor"]
 TOKEN_ROLES: tuple[TokenRole, ...] = ("admin", "care_staff", "reception", "authority", "auditor")
@@ -38,6 +39,9 @@ PERSON_LIFETIME = timedelta(hours=12)  # a person's principal lasts as long as t
 USE_NOTED_EVERY = timedelta(minutes=5)  # "last used" is kept to within this, so reads rarely write
 _LIFETIME = re.compile(r"([1-9][0-9]{0,4})([hdw])")
 _UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+# A name is shown one token to a line (`passport token list`): no control characters (tabs, newlines, terminal
+# escapes), line or paragraph separators, or unpaired surrogates. Joiners such as ZWNJ, in many names, are fine.
+_NOT_IN_A_NAME = frozenset({"Cc", "Zl", "Zp", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -66,14 +70,11 @@ def token_hash(token: str) -> str:
 
 
 def parse_lifetime(text: str) -> timedelta:
-    """A token's lifetime as typed: ``12h``, ``30d`` or ``8w``; at most two years."""
+    """A token's lifetime as typed: ``12h``, ``30d`` or ``8w`` (:func:`create_principal` says how long may be)."""
     found = _LIFETIME.fullmatch(text.strip().lower())
     if found is None:
         raise InvalidRequest("the lifetime must be a number of hours, days or weeks, such as 12h, 30d or 8w")
-    lifetime = int(found[1]) * _UNIT[found[2]]
-    if lifetime > LONGEST_TOKEN_LIFETIME:
-        raise InvalidRequest("a token may live at most 730 days")
-    return lifetime
+    return int(found[1]) * _UNIT[found[2]]
 
 
 def create_principal(
@@ -95,12 +96,12 @@ def create_principal(
         raise InvalidRequest(f"an authority needs an audience: one of {', '.join(AUDIENCES)}")
     if role != "authority" and audience is not None:
         raise InvalidRequest("only an authority has an audience")
-    if len(name) > 200:
-        raise InvalidRequest("the name must be at most 200 characters")
+    if len(name) > 200 or any(unicodedata.category(ch) in _NOT_IN_A_NAME for ch in name):
+        raise InvalidRequest("the name must be one line of at most 200 characters, with no control characters")
     if lifetime is None:
         lifetime = AUTHORITY_TOKEN_LIFETIME if role == "authority" else STAFF_TOKEN_LIFETIME
     if not timedelta(0) < lifetime <= LONGEST_TOKEN_LIFETIME:
-        raise InvalidRequest("a token may live at most 730 days")
+        raise InvalidRequest(f"a token may live from an hour to {LONGEST_TOKEN_LIFETIME.days} days")
     return _add(session, org=org, role=role, audience=audience, name=name, lifetime=lifetime)
 
 
@@ -207,26 +208,40 @@ def list_tokens(session: Session) -> list[TokenInfo]:
         .where(col(PrincipalRow.role) != "person", col(PrincipalRow.revoked_at).is_(None))
         .order_by(col(PrincipalRow.created_at), col(PrincipalRow.id))
     )
-    return [
-        TokenInfo(
-            r.id,
-            r.name,
-            r.role,
-            r.org,
-            r.audience,
-            as_utc(r.created_at),
-            as_utc(r.expires_at) if r.expires_at else None,
-            as_utc(r.last_used_at) if r.last_used_at else None,
-        )
-        for r in rows
-    ]
+    return [_info(row) for row in rows]
+
+
+def token_info(session: Session, principal_id: str) -> TokenInfo:
+    """One token, as :func:`list_tokens` shows it."""
+    row = session.get(PrincipalRow, principal_id)
+    if row is None or row.role == "person":
+        raise NotFound("no such token (see passport token list)")
+    return _info(row)
+
+
+def _info(row: PrincipalRow) -> TokenInfo:
+    return TokenInfo(
+        row.id,
+        row.name,
+        row.role,
+        row.org,
+        row.audience,
+        as_utc(row.created_at),
+        as_utc(row.expires_at) if row.expires_at else None,
+        as_utc(row.last_used_at) if row.last_used_at else None,
+    )
 
 
 def revoke_token(session: Session, principal_id: str, *, actor: audit.Actor) -> None:
     """Revoke a token from now: the API refuses it and every page session it opened ends on its next request."""
-    row = session.get(PrincipalRow, principal_id)
-    if row is None or row.role == "person" or row.revoked_at is not None:
-        raise NotFound("no such token (see passport token list)")
-    row.revoked_at = utcnow()
-    session.add(row)
-    audit.record(session, actor=actor, action="token_revoke", detail=json.dumps({"token": row.id}))
+    token_info(session, principal_id)  # a token, not a person's sign-in
+    # Only a live token passes, in one statement, so two revocations at once cannot both be recorded.
+    revoked = session.execute(
+        update(PrincipalRow)
+        .where(col(PrincipalRow.id) == principal_id, col(PrincipalRow.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if revoked.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyExists("that token was already revoked")
+    audit.record(session, actor=actor, action="token_revoke", detail=json.dumps({"token": principal_id}))

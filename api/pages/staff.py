@@ -48,14 +48,17 @@ async def search(request: Request, web: StaffSession, deployment: DeploymentDep,
     form = await request.form()
     require_csrf(web, form)
     q, page = form.get("q"), form.get("page")
-    query = q[:MAX_QUERY] if isinstance(q, str) else ""
+    query = q[:MAX_QUERY].strip() if isinstance(q, str) else ""
     number = _page_number(page if isinstance(page, str) else "1")
     return await run_in_threadpool(_listing, request, web, deployment, source, query, number)
 
 
 def _page_number(text: str) -> int:
-    """A page number as asked for; anything that is not one is the first page."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+    """A page number as asked for (a number past the last page is the last page); anything that is not a number
+    is the first page."""
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return int(text) if len(text) <= 9 else 10**9
 
 
 def page_links(current: int, pages: int) -> list[int | None]:

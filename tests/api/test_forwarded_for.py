@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from api.pages.session import ADDRESS_FAILURES_ALLOWED
+from api.settings import parse_trusted_proxies
 from passport.storage import AuditRow, reading
 from tests.conftest import LiveServer, start_server
 
@@ -51,8 +52,10 @@ def test_a_client_cannot_name_its_own_address(live_server: LiveServer) -> None:
 
 @pytest.fixture
 def behind_a_proxy(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
-    """A server that believes the proxy on 127.0.0.1."""
-    server = start_server(tmp_path / "wymott", database_url, trusted_proxies=("127.0.0.1",))
+    """A server that believes the proxies on 127.0.0.0/8, named as an administrator might write it."""
+    proxies = parse_trusted_proxies("127.0.0.1/8")
+    assert proxies == ("127.0.0.0/8",)
+    server = start_server(tmp_path / "wymott", database_url, trusted_proxies=proxies)
     yield server
     server.stop()
 

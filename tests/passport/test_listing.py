@@ -151,3 +151,13 @@ def test_memory_stays_flat_from_1000_to_10000_passports(tmp_path: Path) -> None:
     print(f"peak bytes per listing, 1,000 passports: {small}; 10,000 passports: {large}")
     assert all(after < before * 1.25 for before, after in zip(small, large, strict=True)), (small, large)
     assert max(large) < 1_000_000, large
+
+
+def test_odd_searches_find_what_a_person_would_expect() -> None:
+    """A name typed on an Arabic keyboard finds it written on a Persian one (and back); a control character or
+    a search of spaces alone is no search at all, never "everything matches"."""
+    from passport.list_entries import search_words
+
+    assert search_words("علي كريمي") == search_words("علی کریمی")
+    assert search_words("\x00") == () and search_words("   ") == ()
+    assert search_words("smith\tA1234BC") == ("smith", "a1234bc")
