@@ -15,9 +15,8 @@ from api.limits import BodyLimit
 from api.pages import me, reception, signin, staff
 from api.routes import cards, health, passports, sharing, verify, wellknown
 from api.settings import Settings
-from passport import MAX_HISTORY_CHARS
-from passport.deployment import Deployment
-from passport.qr import MAX_IMAGE_BYTES
+from passport.core import MAX_HISTORY_CHARS, MAX_IMAGE_BYTES
+from passport.services import Deployment
 
 API_TITLE = "Care Passport"
 STATIC = Path(__file__).parent / "static"

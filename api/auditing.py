@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from passport import audit
-from passport.principals import Principal
-from passport.versions import PID_PATTERN
+from passport.core import PID_PATTERN
+from passport.services import Actor, Principal, record_refusal
 
 # The audit action of each operation, so a refusal before the handler reads like one inside it.
 AUDIT_ACTIONS = {
@@ -32,9 +31,9 @@ def audit_refusal(request: Request, principal: Principal | None, code: str) -> N
     if principal is None or route is None:
         return
     pid = request.path_params.get("pid")
-    audit.record_refusal(
+    record_refusal(
         request.app.state.deployment.engine,
-        actor=audit.Actor(principal.id, principal.org, principal.role, request.client.host if request.client else None),
+        actor=Actor(principal.id, principal.org, principal.role, request.client.host if request.client else None),
         action=AUDIT_ACTIONS.get(getattr(route, "operation_id", ""), "request"),
         code=code,
         pid=pid if isinstance(pid, str) and PID_PATTERN.fullmatch(pid) else None,

@@ -10,11 +10,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from api.auditing import audit_refusal
-from passport import peers
-from passport.deployment import Deployment
-from passport.peer_auth import looks_like_assertion, verify_client_assertion
-from passport.principals import Principal, audience_of, authenticate, note_use
-from passport.storage import reading, transaction
+from passport.services import (
+    Deployment,
+    Principal,
+    audience_of,
+    authenticate,
+    looks_like_assertion,
+    note_use,
+    reading,
+    transaction,
+    trust_store,
+    verify_client_assertion,
+)
 from schemas.errors import AccessDenied, NotAuthenticated
 
 _bearer = HTTPBearer(auto_error=False, description="A bearer token from `passport token create`")
@@ -66,7 +73,7 @@ def _peer(session: Session, deployment: Deployment, token: str) -> Principal:
     org = verify_client_assertion(
         session,
         token,
-        trust=peers.trust_store(session, identity),
+        trust=trust_store(session, identity),
         audience=identity.org_id,
         now=int(time.time()),
     )

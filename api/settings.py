@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from passport.storage import database_url_for
+from passport.services import database_url_for
 from schemas.errors import ConfigurationError
 
 DEFAULT_HOME = "./var"

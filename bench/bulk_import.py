@@ -25,12 +25,12 @@ from pathlib import Path
 from _timing import IAT, REFERENCE_PASSPORT, machine_line, table
 
 from crypto import SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode
-from passport.deployment import Deployment
-from passport.identity import IssuerInfo, init_identity
-from passport.principals import Principal
-from passport.storage import transaction
-from passport.transfer import import_history
-from passport.versions import Handover, issue_version
+from passport.core.identity import IssuerInfo, init_identity
+from passport.core.versions import Handover, issue_version
+from passport.services.deployment import Deployment
+from passport.services.principals import Principal
+from passport.services.storage import transaction
+from passport.services.transfer import import_history
 from schemas import parse_content
 
 

@@ -2,13 +2,13 @@
 
 DESIGN.md section 9: on the reference passport, print
 
-* cards rendered to PNG per second (:func:`passport.qr.render_png`: two explicit segments, byte
+* cards rendered to PNG per second (:func:`passport.core.qr.render_png`: two explicit segments, byte
   ``cp:/`` and numeric digits, level Q, with ``qrcode``) against ``segno`` rendering the same
   ``cp:/`` text to PNG with ``segno.make(text, error="q", micro=False)``; segno picks its segments
   itself (one byte-mode segment for the whole text, so a larger symbol), so a second segno row
   gives it our two segments, for the same symbol;
-* cards decoded and verified from that PNG per second (:func:`passport.qr.decode_image`, then
-  :meth:`passport.card.Card.from_scan`) against zxing-cpp decoding alone of the same PNG (Pillow
+* cards decoded and verified from that PNG per second (:func:`passport.core.qr.decode_image`, then
+  :meth:`passport.core.card.Card.from_scan`) against zxing-cpp decoding alone of the same PNG (Pillow
   opening the PNG, then ``zxingcpp.read_barcodes``: the least anyone does to get the text).
 
 The figures are printed, never asserted; the exit status says only whether the benchmark could run.
@@ -50,9 +50,9 @@ from PIL import Image
 from segno import consts as segno_consts
 
 from crypto import SigningKey, TrustedKey, TrustStore
-from passport.card import Card, issue_card
-from passport.qr import PREFIX, decode_image, qr_text, qr_version, render_png
-from passport.versions import issue_version
+from passport.core.card import Card, issue_card
+from passport.core.qr import PREFIX, decode_image, qr_text, qr_version, render_png
+from passport.core.versions import issue_version
 from schemas import parse_content
 
 ISSUER = "prison:WYI"

@@ -20,8 +20,8 @@ import uuid
 from _timing import IAT, REFERENCE_PASSPORT, machine_line, measure_all, table
 
 from crypto import SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode
-from passport.chain import verify_history
-from passport.versions import Handover, Version, issue_version
+from passport.core.chain import verify_history
+from passport.core.versions import Handover, Version, issue_version
 from schemas import parse_content
 
 

@@ -48,7 +48,7 @@ from _timing import (
 
 from crypto import SD_JWT_TYP, SdJwt, SigningKey, TrustedKey, TrustStore, b64url_decode, sign_compact
 from crypto import verify as verify_sd_jwt
-from passport.versions import Version, issue_version
+from passport.core.versions import Version, issue_version
 from schemas import PassportContent, content_to_claims, parse_content
 
 ISSUER = "prison:WYI"

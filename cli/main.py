@@ -16,20 +16,41 @@ from typing import Annotated, Any
 
 import httpx
 import typer
-from sqlmodel import Session
 from typer.exceptions import TyperException
 
 from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, resolve_database_url
 from cli.tokens import token_app
 from crypto import TrustStore
-from passport import peers, records
-from passport.audit import check_audit_trail
-from passport.card import Card
-from passport.identity import ORG_KINDS, IssuerInfo, init_identity, load_identity, revoke_key, rotate_key
-from passport.principals import Principal
-from passport.qr import decode_image, qr_version, render_png, render_svg
-from passport.storage import make_engine, transaction
-from passport.verification import verify_token, verify_versions
+from passport.core import (
+    ORG_KINDS,
+    Card,
+    IssuerInfo,
+    decode_image,
+    init_identity,
+    load_identity,
+    qr_version,
+    render_png,
+    render_svg,
+    revoke_key,
+    rotate_key,
+    verify_token,
+    verify_versions,
+)
+from passport.services import (
+    Principal,
+    check_audit_trail,
+    check_pinned,
+    current_card,
+    export_trust_list,
+    fetch_peer,
+    list_peers,
+    make_engine,
+    own_peer,
+    parse_trust_list,
+    reading,
+    save_peer,
+    transaction,
+)
 from schemas.errors import ConfigurationError, InvalidRequest, PassportError, UntrustedIssuer
 
 app = typer.Typer(
@@ -123,7 +144,7 @@ def verify(
 def audit_verify(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
     """Recompute the audit trail's keyed hash chain; exit 1 if any row was changed, removed, reordered or re-hashed."""
     deployment = open_deployment(home, database_url)
-    with Session(deployment.engine) as session:
+    with reading(deployment.engine) as session:
         checked = check_audit_trail(session)
     typer.echo(f"audit trail intact: {checked.rows} rows, newest hash {checked.head_hash}")
 
@@ -143,7 +164,7 @@ def card(
     identity = deployment.identity
     operator = Principal(id="cli", org=identity.org_id, role="admin", name="command line")
     with transaction(deployment.engine) as session:
-        jws = records.current_card(session, identity=identity, principal=operator, pid=pid, now=int(time.time()))
+        jws = current_card(session, identity=identity, principal=operator, pid=pid, now=int(time.time()))
     if png is not None:
         _write(png, render_png(jws))
     if svg is not None:
@@ -180,16 +201,16 @@ def trust_add(
     """Fetch a peer's issuer metadata and keys, show their thumbprints, and pin them."""
     deployment = open_deployment(home, database_url)
     with httpx.Client() as client:
-        peer = peers.fetch_peer(url, client=client)
+        peer = fetch_peer(url, client=client)
     typer.echo(f"{peer.name} ({peer.org_id}) at {peer.base_url}")
     for thumbprint in peer.thumbprints:
         typer.echo(f"  key {thumbprint}")
     if expect_thumbprint:
-        peers.pin(peer, expect_thumbprint)
+        check_pinned(peer, expect_thumbprint)
     elif not sys.stdin.isatty() or not typer.confirm("Do these thumbprints match what the peer told you?"):
         raise UntrustedIssuer("not trusted: check the thumbprints with the peer, or pass --expect-thumbprint")
     with transaction(deployment.engine) as session:
-        peers.save_peer(session, peer, identity=deployment.identity)
+        save_peer(session, peer, identity=deployment.identity)
     typer.echo(f"trusted {peer.org_id}")
 
 
@@ -197,8 +218,8 @@ def trust_add(
 def trust_list(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
     """The trusted peers and their key thumbprints."""
     deployment = open_deployment(home, database_url)
-    with Session(deployment.engine) as session:
-        found = peers.list_peers(session)
+    with reading(deployment.engine) as session:
+        found = list_peers(session)
     for peer in found:
         revoked = peer.revoked
         keys = ", ".join(f"{k}{' (revoked)' if k in revoked else ''}" for k in peer.thumbprints)
@@ -213,8 +234,8 @@ def trust_export(
 ) -> None:
     """Write the trusted peers, and this organisation, to a file for a desk with no network."""
     deployment = open_deployment(home, database_url)
-    with Session(deployment.engine) as session:
-        document = peers.export_trust_list(peers.list_peers(session), own=peers.own_peer(deployment.identity))
+    with reading(deployment.engine) as session:
+        document = export_trust_list(list_peers(session), own=own_peer(deployment.identity))
     _write(file, json.dumps(document, indent=2).encode("utf-8"))
     typer.echo(f"wrote {len(document['peers'])} organisations to {file.name}")
 
@@ -228,14 +249,14 @@ def trust_import(
     """Trust every organisation in an exported trust list (this organisation's own entry is skipped)."""
     deployment = open_deployment(home, database_url)
     try:
-        found = peers.parse_trust_list(json.loads(_read(file)))
+        found = parse_trust_list(json.loads(_read(file)))
     except ValueError as exc:
         raise InvalidRequest(f"{file.name} is not JSON") from exc
     own = deployment.identity.org_id
     with transaction(deployment.engine) as session:
         for peer in found:
             if peer.org_id != own:
-                peers.save_peer(session, peer, identity=deployment.identity)
+                save_peer(session, peer, identity=deployment.identity)
     typer.echo(f"trusted {sum(p.org_id != own for p in found)} organisations from {file.name}")
 
 

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from passport.deployment import Deployment
-from passport.storage import database_url_for
+from passport.services import Deployment, database_url_for
 
 DEFAULT_HOME = Path("./var")
 HomeOption = Annotated[

@@ -8,9 +8,18 @@ from typing import Annotated
 import typer
 
 from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment
-from passport import audit
-from passport.principals import TOKEN_ROLES, create_principal, list_tokens, parse_lifetime, revoke_token, token_info
-from passport.storage import reading, transaction, utcnow
+from passport.services import (
+    TOKEN_ROLES,
+    Actor,
+    create_principal,
+    list_tokens,
+    parse_lifetime,
+    reading,
+    revoke_token,
+    token_info,
+    transaction,
+    utcnow,
+)
 
 token_app = typer.Typer(help="Bearer tokens for the API and the staff pages.", no_args_is_help=True)
 
@@ -70,7 +79,7 @@ def token_revoke(
 ) -> None:
     """Revoke a token now: the API refuses it, and the pages it signed in to end on their next request."""
     deployment = open_deployment(home, database_url)
-    operator = audit.Actor(principal_id="cli", org=deployment.identity.org_id, role="admin")
+    operator = Actor(principal_id="cli", org=deployment.identity.org_id, role="admin")
     with transaction(deployment.engine) as session:
         revoke_token(session, token_id.strip(), actor=operator)
     typer.echo(f"revoked {token_id.strip()}")

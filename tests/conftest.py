@@ -22,11 +22,11 @@ import uvicorn
 from api.app import SERVER_OPTIONS, create_app
 from api.settings import Settings
 from crypto import SigningKey
-from passport.identity import Identity, IssuerInfo, init_identity
-from passport.peers import Peer, save_peer
-from passport.principals import Principal, create_principal
-from passport.records import create_passport
-from passport.storage import transaction
+from passport.core.identity import Identity, IssuerInfo, init_identity
+from passport.services.peers import Peer, save_peer
+from passport.services.principals import Principal, create_principal
+from passport.services.records import create_passport
+from passport.services.storage import transaction
 from schemas import parse_content
 
 ASSETS = Path(__file__).parent / "assets"

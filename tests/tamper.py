@@ -12,8 +12,8 @@ from typing import Any
 
 import psycopg
 
-from passport.audit import GENESIS_HASH, head_seal, row_hash, row_message
-from passport.storage import AuditRow
+from passport.services.audit import GENESIS_HASH, head_seal, row_hash, row_message
+from passport.services.storage import AuditRow
 
 # How the attacker re-hashes a row: from the row (with its new number) and the hash before it.
 Rehash = Callable[[AuditRow, str], str]

@@ -4,7 +4,7 @@
 Written the easy-read way (Mencap; Department of Health, "Making written information easier to understand"):
 short sentences, one idea each, everyday words, a picture beside each part, hard words explained where they
 are used. The pages only ever show the signed-in person's own passport: no URL or form names a passport, and
-the domain functions (passport.people) find it from the session's principal. Every form carries the session's
+the domain functions (passport.services.people) find it from the session's principal. Every form carries the session's
 CSRF token; every page sends the pages' Content-Security-Policy (api.pages.web.render).
 """
 
@@ -20,13 +20,21 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.session import PERSON_IDLE, check_csrf
+from api.pages.session import check_csrf
 from api.pages.web import PersonSession, redirect, render
-from passport.deployment import Deployment
-from passport.peers import list_peers
-from passport.people import MAX_CORRECTION_CHARS, change_own_consent, own_audit, own_passport, request_correction
-from passport.plain_words import describe_all, organisation_name
-from passport.storage import transaction
+from passport.services import (
+    MAX_CORRECTION_CHARS,
+    PERSON_IDLE,
+    Deployment,
+    change_own_consent,
+    describe_all,
+    list_peers,
+    organisation_name,
+    own_audit,
+    own_passport,
+    request_correction,
+    transaction,
+)
 from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, Audience, PassportContent, parse_content
 from schemas.errors import InvalidContent, InvalidRequest, NotFound
 

@@ -23,17 +23,22 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.session import WebSession, check_csrf
+from api.pages.session import check_csrf
 from api.pages.web import StaffSession, render
 from api.problems import status_for
-from passport import audit, peers
-from passport.access import PERMISSIONS, require
-from passport.card import Card
-from passport.deployment import Deployment
-from passport.qr import MAX_IMAGE_BYTES, decode_image, jws_from_scan
-from passport.records import actor_of
-from passport.storage import transaction
-from passport.transfer import import_card
+from passport.core import MAX_IMAGE_BYTES, Card, decode_image, jws_from_scan
+from passport.services import (
+    PERMISSIONS,
+    Deployment,
+    WebSession,
+    actor_of,
+    import_card,
+    list_peers,
+    record_audit,
+    record_refusal,
+    require,
+    transaction,
+)
 from schemas.errors import InvalidRequest, PassportError, TokenTooLarge
 
 router = APIRouter(include_in_schema=False)
@@ -128,7 +133,7 @@ def _day(day: date) -> str:
 def _names(deployment: Deployment) -> dict[str, str]:
     """Organisation names by id: the trusted peers and this organisation."""
     with transaction(deployment.engine) as session:
-        names = {peer.org_id: peer.name for peer in peers.list_peers(session)}
+        names = {peer.org_id: peer.name for peer in list_peers(session)}
     names[deployment.identity.org_id] = deployment.identity.info.name
     return names
 
@@ -205,7 +210,7 @@ def _verify(request: Request, deployment: Deployment, web: WebSession, source: s
         return _refused(request, deployment, web, source, Refusal.of(exc))
     with transaction(deployment.engine) as session:
         detail = json.dumps({"issuer": card.issuer, "from": "reception"})
-        audit.record(session, actor=actor, action="scan", pid=card.pid, ver=card.ver, detail=detail)
+        record_audit(session, actor=actor, action="scan", pid=card.pid, ver=card.ver, detail=detail)
     return render(
         request,
         "reception_result.html",
@@ -220,7 +225,7 @@ def _refused(
     request: Request, deployment: Deployment, web: WebSession, source: str | None, refusal: Refusal
 ) -> HTMLResponse:
     """Audit a card that did not verify, and say why in plain words; nothing else changes."""
-    audit.record_refusal(deployment.engine, actor=actor_of(web.principal, source), action="scan", code=refusal.code)
+    record_refusal(deployment.engine, actor=actor_of(web.principal, source), action="scan", code=refusal.code)
     return render(request, "reception_result.html", web=web, refusal=refusal)
 
 
@@ -255,7 +260,7 @@ def import_record(
                 source=source,
             )
     except PassportError as exc:
-        audit.record_refusal(deployment.engine, actor=actor_of(principal, source), action="import", code=exc.code)
+        record_refusal(deployment.engine, actor=actor_of(principal, source), action="import", code=exc.code)
         issued_here = verified is not None and verified.issuer == identity.org_id
         refusal = Refusal(ISSUED_HERE, exc.code) if issued_here else Refusal.of(exc)
         return render(

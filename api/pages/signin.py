@@ -10,9 +10,15 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DeploymentDep, SourceDep
 from api.pages import session as web_session
 from api.pages.web import STAFF_ROLES, redirect, render
-from passport.people import code_selector, redeem_sign_in_code
-from passport.principals import authenticate
-from passport.storage import reading, transaction
+from passport.services import (
+    authenticate,
+    code_selector,
+    reading,
+    redeem_sign_in_code,
+    sign_in_attempt,
+    sign_in_succeeded,
+    transaction,
+)
 from schemas.errors import NotAuthenticated
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +63,7 @@ def staff_sign_in(
     """Check the token: this organisation's staff only."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    ticket = web_session.sign_in_attempt(deployment.engine, "staff", client)
+    ticket = sign_in_attempt(deployment.engine, "staff", client)
     if ticket is None:
         return render(request, "sign_in_staff.html", status_code=429, csrf=csrf, next=next, error=TOO_MANY)
     try:
@@ -68,7 +74,7 @@ def staff_sign_in(
     except NotAuthenticated:
         error = "That access token is not right. Check it and try again."
         return render(request, "sign_in_staff.html", status_code=401, csrf=csrf, next=next, error=error)
-    web_session.sign_in_succeeded(deployment.engine, ticket)
+    sign_in_succeeded(deployment.engine, ticket)
     target = _safe_next(next, "/staff")
     if principal.role == "reception" and not target.startswith("/reception"):
         target = "/reception"
@@ -94,7 +100,7 @@ def person_sign_in(
     """Use up the code and open the person's pages."""
     web_session.check_sign_in_csrf(request, csrf)
     client = source or "unknown"
-    ticket = web_session.sign_in_attempt(deployment.engine, "person", client, code_selector(code))
+    ticket = sign_in_attempt(deployment.engine, "person", client, code_selector(code))
     if ticket is None:
         return render(request, "sign_in_person.html", status_code=429, csrf=csrf, error=TOO_MANY)
     try:
@@ -103,7 +109,7 @@ def person_sign_in(
     except NotAuthenticated:
         error = "That code did not work. Check the numbers on your paper and try again. A code works once."
         return render(request, "sign_in_person.html", status_code=401, csrf=csrf, error=error)
-    web_session.sign_in_succeeded(deployment.engine, ticket)
+    sign_in_succeeded(deployment.engine, ticket)
     response = redirect("/me")
     web_session.start(deployment.engine, request, response, person, secure=_secure(request))
     return response

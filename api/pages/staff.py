@@ -22,10 +22,7 @@ from api.pages.staff_forms_consent import build_new_passport, new_passport_parts
 from api.pages.staff_page import Posted, organisation_names, page, require_csrf
 from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
-from passport import records
-from passport.access import require
-from passport.listing import list_passports
-from passport.storage import transaction
+from passport.services import create_passport, list_passports, require, transaction
 from schemas import PassportContent, parse_content
 from schemas.errors import InvalidContent
 
@@ -124,7 +121,7 @@ def new_passport_form(request: Request, web: StaffSession) -> HTMLResponse:
 
 
 @router.post("/staff/passports/new")
-def create_passport(
+def post_new_passport(
     request: Request, posted: Posted, web: StaffSession, deployment: DeploymentDep, source: SourceDep
 ) -> Response:
     """Make version 1; on a mistake, the form again with each problem named and everything typed kept."""
@@ -145,7 +142,7 @@ def create_passport(
     if checked.problems or content is None:
         return _new_page(request, web, values, checked, status_code=422)
     with transaction(deployment.engine) as session:
-        stored = records.create_passport(
+        stored = create_passport(
             session,
             identity=deployment.identity,
             principal=web.principal,

@@ -18,9 +18,7 @@ from api.pages.staff_editing import item_key
 from api.pages.staff_fields import fields_of
 from api.pages.staff_forms import FORMS
 from api.pages.staff_words import say
-from passport import records
-from passport.principals import Principal
-from passport.records import StoredVersion
+from passport.services import Principal, StoredVersion, get_current, get_version
 from schemas import AUDIENCES, SECTIONS
 
 
@@ -105,8 +103,8 @@ def lost_race(
     session: Session, *, principal: Principal, pid: str, based_on: int, names: Mapping[str, str], source: str | None
 ) -> tuple[Race, StoredVersion]:
     """What happened since ``based_on``, and the current version (both reads audited as such)."""
-    current = records.get_current(session, principal=principal, pid=pid, source=source)
-    before = records.get_version(session, principal=principal, pid=pid, ver=based_on, source=source)
+    current = get_current(session, principal=principal, pid=pid, source=source)
+    before = get_version(session, principal=principal, pid=pid, ver=based_on, source=source)
     changes = what_changed(before.content, current.content)
     if current.custody_next != before.custody_next and current.custody_next:
         changes.append(Change("Custody", f"handed over to {organisation(current.custody_next, names)}"))

@@ -26,9 +26,8 @@ from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
 from api.pages.staff_saving import Edit, based_on, editable, race_lost, save
 from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
-from passport import records
-from passport.storage import transaction
-from passport.versions import Handover, HandoverReason
+from passport.core import Handover, HandoverReason
+from passport.services import hand_over, transaction
 from schemas import parse_content
 from schemas.errors import StaleVersion
 
@@ -193,7 +192,7 @@ def save_handover(
     handover = Handover(to=str(values["to"]).strip(), reason=reason, date=str(values["date"]))
     try:
         with transaction(deployment.engine) as session:
-            records.hand_over(
+            hand_over(
                 session,
                 identity=deployment.identity,
                 principal=web.principal,

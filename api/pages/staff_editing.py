@@ -15,10 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.pages.staff_fields import SectionForm, Values
-from passport.access import PERMISSIONS
-from passport.people import today_utc
-from passport.principals import Principal
-from passport.records import StoredVersion
+from passport.services import PERMISSIONS, Principal, StoredVersion, today_utc
 from schemas.errors import NotFound
 
 _RECORDED = ("recorded_at", "recorded_by")

@@ -3,7 +3,7 @@
 Consent is recorded whole each time, as the person gives it now: per audience the sections they may see and
 the items kept from them. Any withdrawals since the last consent are folded in (the form starts from what each
 audience may see today) and the list of withdrawals starts again, as it does when the person allows a section
-again on their own pages (``passport.people``).
+again on their own pages (``passport.services.people``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from api.pages.staff_fields import Checked, Field, Group, Part, Values, chosen, 
 from api.pages.staff_forms import FORMS
 from api.pages.staff_forms_person import build_subject, subject_parts, subject_renames
 from api.pages.staff_words import options, say
-from passport.identity import ORG_ID_PATTERN
+from passport.core import ORG_ID_PATTERN
 from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, parse_content
 
 AUDIENCE_HINTS = {

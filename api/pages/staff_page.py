@@ -11,15 +11,14 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.pages.session import WebSession, check_csrf
+from api.pages.session import check_csrf
 from api.pages.staff_editing import may_edit
 from api.pages.staff_fields import first_target
 from api.pages.staff_forms_care import day
 from api.pages.staff_words import say
 from api.pages.web import render
-from passport import peers
-from passport.identity import Identity
-from passport.versions import PID_PATTERN
+from passport.core import PID_PATTERN, Identity
+from passport.services import WebSession, list_peers
 from schemas.errors import InvalidRequest, NotFound
 
 
@@ -72,7 +71,7 @@ def form_int(form: FormData, name: str) -> int:
 
 def organisation_names(session: Session, identity: Identity) -> dict[str, str]:
     """The names of the organisations this service knows: its own and its trusted peers'."""
-    names = {peer.org_id: peer.name for peer in peers.list_peers(session) if peer.name}
+    names = {peer.org_id: peer.name for peer in list_peers(session) if peer.name}
     names[identity.org_id] = identity.info.name
     return names
 

@@ -1,6 +1,6 @@
 """Printing: the A4 passport summary and the A6 card with its QR code, laid out by print.css in black and white.
 
-Each read is audited through ``records.get_current``: the A4 page as a read, the card's QR image as a card
+Each read is audited through ``get_current``: the A4 page as a read, the card's QR image as a card
 render (a card is signed afresh each time, so it always names the current version).
 """
 
@@ -16,11 +16,8 @@ from api.pages.staff_forms_care import day
 from api.pages.staff_page import Pid, page, person_name
 from api.pages.staff_record import read_passport, record_context
 from api.pages.web import StaffSession
-from passport import records
-from passport.card import DEFAULT_TTL_SECONDS, card_alerts
-from passport.people import today_utc
-from passport.qr import render_png
-from passport.storage import transaction
+from passport.core import DEFAULT_TTL_SECONDS, card_alerts, render_png
+from passport.services import current_card, today_utc, transaction
 
 router = APIRouter(include_in_schema=False)
 QR_MODULE_PIXELS = 8  # large enough to stay sharp when print.css scales it to 80 mm
@@ -67,7 +64,7 @@ def print_card(
 def card_png(pid: Pid, web: StaffSession, deployment: DeploymentDep, source: SourceDep) -> Response:
     """A card for the current version, signed now by this organisation, as a black-on-white QR code."""
     with transaction(deployment.engine) as session:
-        jws = records.current_card(
+        jws = current_card(
             session, identity=deployment.identity, principal=web.principal, pid=pid, now=int(time.time()), source=source
         )
     return Response(render_png(jws, box_size=QR_MODULE_PIXELS), media_type="image/png")

@@ -17,11 +17,18 @@ from api.pages.staff_forms import FORMS
 from api.pages.staff_page import Pid, Posted, organisation_names, page, person_name, require_csrf
 from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
-from passport import records
-from passport.card import card_alerts
-from passport.people import CODE_LIFETIME, code_groups, issue_sign_in_code, open_corrections, resolve_correction
-from passport.records import StoredVersion
-from passport.storage import CorrectionRow, transaction
+from passport.core import card_alerts
+from passport.services import (
+    CODE_LIFETIME,
+    Correction,
+    StoredVersion,
+    code_groups,
+    get_current,
+    issue_sign_in_code,
+    open_corrections,
+    resolve_correction,
+    transaction,
+)
 from schemas import AUDIENCES, PassportContent, parse_content
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +69,7 @@ def read_passport(
 ) -> tuple[StoredVersion, PassportContent, dict[str, str]]:
     """The current version (the read audited as ``action``), its content, and the names of organisations."""
     with transaction(deployment.engine) as session:
-        stored = records.get_current(session, principal=web.principal, pid=pid, source=source, action=action)
+        stored = get_current(session, principal=web.principal, pid=pid, source=source, action=action)
         names = organisation_names(session, deployment.identity)
     return stored, parse_content(stored.content), names
 
@@ -86,7 +93,7 @@ def passport_page(
 ) -> HTMLResponse:
     """The whole record."""
     stored, content, names = read_passport(deployment, web, pid, source)
-    corrections: list[CorrectionRow] = []
+    corrections: list[Correction] = []
     if may_edit(web.principal):
         with transaction(deployment.engine) as session:
             corrections = open_corrections(session, principal=web.principal, pid=pid)

@@ -21,11 +21,16 @@ from api.pages.staff_fields import Checked, Part, Values, check_content_error, c
 from api.pages.staff_page import Posted, form_int, organisation_names
 from api.pages.staff_words import say
 from api.pages.web import StaffSession, redirect
-from passport import card_changed, records
-from passport.access import require, require_on
-from passport.deployment import Deployment
-from passport.records import StoredVersion
-from passport.storage import PassportRow, transaction
+from passport.core import card_changed
+from passport.services import (
+    Deployment,
+    StoredVersion,
+    amend_passport,
+    get_current,
+    require,
+    transaction,
+    version_to_amend,
+)
 from schemas import PassportContent, content_to_claims, parse_content
 from schemas.errors import CustodyViolation, InvalidContent, StaleVersion
 
@@ -66,7 +71,7 @@ def editable(
     passports, and only while this organisation has custody."""
     require(web.principal, "amend")
     with transaction(deployment.engine) as session:
-        stored = records.get_current(session, principal=web.principal, pid=pid, source=source)
+        stored = get_current(session, principal=web.principal, pid=pid, source=source)
         names = organisation_names(session, deployment.identity)
     if custodian(stored) != deployment.identity.org_id:
         raise CustodyViolation(
@@ -81,8 +86,7 @@ def based_on(
     """The version a posted form was based on (after the domain's access check), and the names of organisations."""
     ver = form_int(posted, "ver")
     with transaction(deployment.engine) as session:
-        require_on(web.principal, "amend", session.get(PassportRow, pid))
-        based = records.current_version(session, pid, ver)
+        based = version_to_amend(session, principal=web.principal, pid=pid, ver=ver)
         names = organisation_names(session, deployment.identity)
     return based, names
 
@@ -113,7 +117,7 @@ def save(
         return redirect(f"{edit.done}?saved=nothing")
     try:
         with transaction(deployment.engine) as session:
-            records.amend_passport(
+            amend_passport(
                 session,
                 identity=deployment.identity,
                 principal=web.principal,

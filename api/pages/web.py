@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import DeploymentDep
 from api.pages import session as web_session
-from api.pages.session import WebSession, when
+from api.pages.session import when
+from passport.services import WebSession
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 PAGE_CSP = (

@@ -12,13 +12,17 @@ from fastapi.responses import PlainTextResponse
 
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.passports import Pid, refusals_audited
-from passport import audit, records
-from passport.access import require
-from passport.card import Card
-from passport.qr import MAX_IMAGE_BYTES, decode_image, render_png, render_svg
-from passport.records import actor_of
-from passport.storage import transaction
-from passport.transfer import import_card, import_history
+from passport.core import MAX_IMAGE_BYTES, Card, decode_image, render_png, render_svg
+from passport.services import (
+    actor_of,
+    current_card,
+    import_card,
+    import_history,
+    record_audit,
+    record_refusal,
+    require,
+    transaction,
+)
 from schemas.api import AlertOut, CardOut, ImportIn, ImportOut
 from schemas.errors import PassportError, TokenTooLarge
 
@@ -57,7 +61,7 @@ def get_card(
 ) -> Response:
     """A card for the current version, signed now, with the alerts the ``reception_card`` consent permits."""
     with refusals_audited(deployment, principal, source, "card_render", pid), transaction(deployment.engine) as s:
-        jws = records.current_card(
+        jws = current_card(
             s, identity=deployment.identity, principal=principal, pid=pid, now=int(time.time()), source=source
         )
     if format == "jws":
@@ -88,10 +92,10 @@ def scan_card(
             raise TokenTooLarge("the image is larger than allowed")
         card = Card.from_scan(decode_image(data), trust=deployment.trust_store(), now=int(time.time()))
     except PassportError as exc:
-        audit.record_refusal(deployment.engine, actor=actor, action="scan", code=exc.code)
+        record_refusal(deployment.engine, actor=actor, action="scan", code=exc.code)
         raise
     with transaction(deployment.engine) as session:
-        audit.record(
+        record_audit(
             session, actor=actor, action="scan", pid=card.pid, ver=card.ver, detail=f'{{"issuer": "{card.issuer}"}}'
         )
     return card_out(card)

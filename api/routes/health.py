@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import DeploymentDep
 from schemas.api import Health
@@ -28,9 +26,6 @@ def healthz() -> Health:
 )
 def readyz(deployment: DeploymentDep) -> Health | JSONResponse:
     """The database answers."""
-    try:
-        with deployment.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not deployment.database_answers():
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return Health(status="ok")

@@ -11,12 +11,21 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response, status
 
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
-from passport import audit, records
-from passport.deployment import Deployment
-from passport.principals import Principal
-from passport.records import StoredVersion, actor_of
-from passport.storage import transaction
-from passport.versions import PID_PATTERN, Handover
+from passport.core import PID_PATTERN, Handover
+from passport.services import (
+    Deployment,
+    Principal,
+    StoredVersion,
+    actor_of,
+    amend_passport,
+    create_passport,
+    get_current,
+    get_version,
+    hand_over,
+    list_versions,
+    record_refusal,
+    transaction,
+)
 from schemas import PassportContent
 from schemas.api import CustodyOut, HandoverIn, HistoryOut, PassportOut, VersionSummary
 from schemas.errors import InvalidRequest, PassportError, PreconditionRequired
@@ -70,9 +79,7 @@ def refusals_audited(
     try:
         yield
     except PassportError as exc:
-        audit.record_refusal(
-            deployment.engine, actor=actor_of(principal, source), action=action, code=exc.code, pid=pid
-        )
+        record_refusal(deployment.engine, actor=actor_of(principal, source), action=action, code=exc.code, pid=pid)
         raise
 
 
@@ -82,7 +89,7 @@ def refusals_audited(
     operation_id="create_passport",
     summary="Create version 1 of a passport",
 )
-def create_passport(
+def post_passport(
     content: PassportContent,
     response: Response,
     deployment: DeploymentDep,
@@ -91,7 +98,7 @@ def create_passport(
 ) -> PassportOut:
     """Issue version 1, signed by this organisation, which holds custody."""
     with refusals_audited(deployment, principal, source, "create", None), transaction(deployment.engine) as s:
-        stored = records.create_passport(
+        stored = create_passport(
             s,
             identity=deployment.identity,
             principal=principal,
@@ -110,7 +117,7 @@ def get_passport(
 ) -> PassportOut:
     """The current version with its content and SD-JWT; ``ETag`` names its version for a later ``PUT``."""
     with refusals_audited(deployment, principal, source, "read", pid), transaction(deployment.engine) as s:
-        stored = records.get_current(s, principal=principal, pid=pid, source=source)
+        stored = get_current(s, principal=principal, pid=pid, source=source)
     response.headers["ETag"] = etag(stored.ver)
     return passport_out(stored)
 
@@ -121,7 +128,7 @@ def get_passport(
     summary="Issue the next version (If-Match required)",
     responses={412: {"description": "If-Match names a version that is no longer current"}, 428: {}},
 )
-def amend_passport(
+def put_passport(
     pid: Pid,
     content: PassportContent,
     response: Response,
@@ -134,7 +141,7 @@ def amend_passport(
     with refusals_audited(deployment, principal, source, "amend", pid):
         expected = parse_if_match(if_match)
         with transaction(deployment.engine) as s:
-            stored = records.amend_passport(
+            stored = amend_passport(
                 s,
                 identity=deployment.identity,
                 principal=principal,
@@ -149,13 +156,13 @@ def amend_passport(
 
 
 @router.get("/{pid}/versions", operation_id="list_versions", summary="The history, oldest first")
-def list_versions(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> HistoryOut:
+def get_history(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> HistoryOut:
     """Every version's place in the chain, and the SD-JWTs to verify it anywhere."""
     with (
         refusals_audited(deployment, principal, source, "read_history", pid),
         transaction(deployment.engine) as s,
     ):
-        found = records.list_versions(s, principal=principal, pid=pid, source=source)
+        found = list_versions(s, principal=principal, pid=pid, source=source)
     summaries = [
         VersionSummary(
             ver=v.ver,
@@ -171,7 +178,7 @@ def list_versions(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincip
 
 
 @router.get("/{pid}/versions/{ver}", operation_id="get_version", summary="One version")
-def get_version(
+def get_one_version(
     pid: Pid,
     ver: Annotated[int, Path(ge=1, le=1_000_000_000)],
     response: Response,
@@ -184,7 +191,7 @@ def get_version(
         refusals_audited(deployment, principal, source, "read_version", pid),
         transaction(deployment.engine) as s,
     ):
-        stored = records.get_version(s, principal=principal, pid=pid, ver=ver, source=source)
+        stored = get_version(s, principal=principal, pid=pid, ver=ver, source=source)
     response.headers["ETag"] = etag(stored.ver)
     return passport_out(stored)
 
@@ -195,7 +202,7 @@ def get_version(
     operation_id="hand_over_passport",
     summary="Hand custody to another organisation",
 )
-def hand_over(
+def post_handover(
     pid: Pid,
     body: HandoverIn,
     response: Response,
@@ -209,7 +216,7 @@ def hand_over(
         expected = parse_if_match(if_match) if if_match is not None else None
         handover = Handover(to=body.to, reason=body.reason, date=body.date.isoformat())
         with transaction(deployment.engine) as s:
-            stored = records.hand_over(
+            stored = hand_over(
                 s,
                 identity=deployment.identity,
                 principal=principal,

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.passports import Pid, refusals_audited
-from passport import sharing
-from passport.storage import as_utc, transaction
+from passport.services import as_utc, audit_trail, create_override, serve_view, transaction
 from schemas.api import AuditEntryOut, AuditOut, DisclosedOut, OverrideIn, OverrideOut, ViewOut
 
 router = APIRouter(prefix="/v1/passports", tags=["sharing"])
@@ -43,7 +42,7 @@ def get_view(
 ) -> ViewOut:
     """``subject`` and exactly what consent permits this audience, bound by a Key Binding JWT to the recipient."""
     with refusals_audited(deployment, principal, source, "view", pid), transaction(deployment.engine) as s:
-        view = sharing.serve_view(
+        view = serve_view(
             s,
             identity=deployment.identity,
             principal=principal,
@@ -71,12 +70,12 @@ def get_view(
     operation_id="create_override",
     summary="Disclose beyond consent, for safety, naming the lawful basis",
 )
-def create_override(
+def post_override(
     pid: Pid, body: OverrideIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep
 ) -> OverrideOut:
     """Views served to ``recipient`` for ``audience`` include ``targets`` for 30 days; audited, shown to the person."""
     with refusals_audited(deployment, principal, source, "override", pid), transaction(deployment.engine) as s:
-        made = sharing.create_override(
+        made = create_override(
             s,
             principal=principal,
             pid=pid,
@@ -100,7 +99,7 @@ def create_override(
 def get_audit(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> AuditOut:
     """Every audited event for this passport, oldest first (reading it is audited too)."""
     with refusals_audited(deployment, principal, source, "read_audit", pid), transaction(deployment.engine) as s:
-        rows = sharing.audit_trail(s, principal=principal, pid=pid, source=source)
+        rows = audit_trail(s, principal=principal, pid=pid, source=source)
     entries = [
         AuditEntryOut(
             seq=r.seq,

@@ -8,12 +8,8 @@ from fastapi import APIRouter
 
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.cards import card_out
-from passport import audit
-from passport.access import require
-from passport.card import Card
-from passport.records import actor_of
-from passport.storage import transaction
-from passport.verification import verify_token, verify_versions
+from passport.core import Card, verify_token, verify_versions
+from passport.services import actor_of, record_audit, record_refusal, require, transaction
 from schemas.api import CardOut, VerifiedOut, VerifyIn
 from schemas.errors import PassportError
 
@@ -36,7 +32,7 @@ def verify(
         if body.card is not None:
             card = Card.from_scan(body.card, trust=trust, now=now)
             with transaction(deployment.engine) as session:
-                audit.record(session, actor=actor, action="verify_card", pid=card.pid, ver=card.ver)
+                record_audit(session, actor=actor, action="verify_card", pid=card.pid, ver=card.ver)
             return card_out(card)
         if body.history is not None:
             result = verify_versions(body.history, trust=trust, now=now)
@@ -44,8 +40,8 @@ def verify(
             assert body.sd_jwt is not None
             result = verify_token(body.sd_jwt, trust=trust, audience=principal.org, now=now)
     except PassportError as exc:
-        audit.record_refusal(deployment.engine, actor=actor, action="verify", code=exc.code)
+        record_refusal(deployment.engine, actor=actor, action="verify", code=exc.code)
         raise
     with transaction(deployment.engine) as session:
-        audit.record(session, actor=actor, action=f"verify_{result.kind}", pid=result.version.pid)
+        record_audit(session, actor=actor, action=f"verify_{result.kind}", pid=result.version.pid)
     return result.to_public()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from passport.identity import IssuerInfo
+from passport.core.identity import IssuerInfo
 from tests.api.twoprisons import RISLEY_INFO, fetch, trust
 from tests.conftest import LiveServer, start_server
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from passport.storage import AuditRow
+from passport.services.storage import AuditRow
 from tests.conftest import LiveServer
 from tests.tamper import rewrite_audit_trail, unkeyed, unkeyed_seal
 

@@ -8,8 +8,8 @@ from typing import Any
 from PIL import Image
 from sqlmodel import Session, select
 
-from passport.qr import qr_text
-from passport.storage import AuditRow
+from passport.core.qr import qr_text
+from passport.services.storage import AuditRow
 from tests.conftest import LiveServer
 
 

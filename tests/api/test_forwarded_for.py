@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from api.pages.session import ADDRESS_FAILURES_ALLOWED
 from api.settings import parse_trusted_proxies
-from passport.storage import AuditRow, reading
+from passport.services import ADDRESS_FAILURES_ALLOWED
+from passport.services.storage import AuditRow, reading
 from tests.conftest import LiveServer, start_server
 
 SPOOFED = "203.0.113.9"

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crypto import SdJwt
-from passport.storage import AuditRow, PassportRow, VersionRow
+from passport.services.storage import AuditRow, PassportRow, VersionRow
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:websockets.*")

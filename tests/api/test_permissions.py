@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from passport.principals import create_person_principal
-from passport.storage import AuditRow, PassportRow, transaction
+from passport.services.principals import create_person_principal
+from passport.services.storage import AuditRow, PassportRow, transaction
 from tests.conftest import LiveServer
 
 PRINCIPALS = [

@@ -46,14 +46,14 @@ def test_made_up_methods_do_not_grow_the_metrics(live_server: LiveServer) -> Non
 def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_url: str, tmp_path: Path) -> None:
     """Two engines stand for two worker processes: failures counted by one stop the other too. A target is held
     back after five; its address, shared by a wing, only after many more; the staff form counts on its own."""
-    from api.pages.session import (
+    from passport.services.local_keys import LocalKeys, bind
+    from passport.services.storage import make_engine
+    from passport.services.web_sessions import (
         ADDRESS_FAILURES_ALLOWED,
         TARGET_FAILURES_ALLOWED,
         sign_in_attempt,
         sign_in_succeeded,
     )
-    from passport.local_keys import LocalKeys, bind
-    from passport.storage import make_engine
 
     first, second = make_engine(database_url), make_engine(database_url)
     keys = LocalKeys.open(tmp_path / "keys")  # one home, two workers

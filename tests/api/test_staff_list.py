@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from api.pages.staff import page_links
-from passport.identity import IssuerInfo, init_identity
+from passport.core.identity import IssuerInfo, init_identity
 from tests.conftest import LiveServer, create_people
 
 MANY = 61  # a page of 50, and 11 on the second

@@ -19,9 +19,9 @@ from api.pages.staff_fields import check_content_error, fields_of
 from api.pages.staff_forms import FORMS
 from api.pages.staff_forms_person import SUBJECT
 from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, WORDS
-from passport.people import open_corrections, request_correction
-from passport.principals import Principal, create_person_principal
-from passport.storage import AuditRow, transaction
+from passport.services.people import open_corrections, request_correction
+from passport.services.principals import Principal, create_person_principal
+from passport.services.storage import AuditRow, transaction
 from schemas import (
     AUDIENCES,
     CARE_ACT_OUTCOMES,

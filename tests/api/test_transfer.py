@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from crypto import SigningKey, sign_compact
-from passport.card import CARD_TYP, issue_card
-from passport.peer_auth import make_client_assertion
-from passport.peers import Peer
-from passport.qr import qr_text
+from passport.core.card import CARD_TYP, issue_card
+from passport.core.qr import qr_text
+from passport.services.peer_auth import make_client_assertion
+from passport.services.peers import Peer
 from schemas import parse_content
 from tests.api.twoprisons import counts, fetch, handed_over, trust
 from tests.conftest import LiveServer

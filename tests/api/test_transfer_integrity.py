@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from crypto import SdJwt, SigningKey, b64url_decode, b64url_encode
-from passport.card import Card, issue_card
-from passport.qr import decode_image
-from passport.versions import Handover, issue_version
+from passport.core.card import Card, issue_card
+from passport.core.qr import decode_image
+from passport.core.versions import Handover, issue_version
 from schemas import parse_content
 from tests.api.twoprisons import counts, fetch, handed_over, trust
 from tests.conftest import LiveServer
@@ -199,7 +199,7 @@ def test_a_history_that_would_outgrow_a_transfer_is_not_amended(
     staff = live_server.client(live_server.token("care_staff"))
     created = staff.post("/v1/passports", json=reference).json()
     one = len(history_of(live_server, created["pid"])[0])
-    monkeypatch.setattr("passport.chain.MAX_HISTORY_CHARS", int(one * 2.5))
+    monkeypatch.setattr("passport.core.chain.MAX_HISTORY_CHARS", int(one * 2.5))
     assert (
         staff.put(f"/v1/passports/{created['pid']}", json=reference, headers={"If-Match": 'W/"1"'}).status_code == 200
     )

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from crypto import SdJwt, SigningKey, b64url_decode, b64url_encode
-from passport.storage import AuditRow, PassportRow, VersionRow
+from passport.services.storage import AuditRow, PassportRow, VersionRow
 from tests.conftest import LiveServer
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session, select
 
 from crypto import SdJwt, b64url_decode
-from passport.storage import AuditRow
+from passport.services.storage import AuditRow
 from tests.conftest import LiveServer
 
 DESTINATION = "la:E08000012"  # the reference passport's release destination

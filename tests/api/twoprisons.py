@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from passport.peers import Peer, fetch_peer, save_peer
-from passport.storage import PassportRow, VersionRow, transaction
+from passport.services.peers import Peer, fetch_peer, save_peer
+from passport.services.storage import PassportRow, VersionRow, transaction
 from tests.conftest import LiveServer
 
 RISLEY_INFO = ("prison:RSY", "HMP Risley", "prison")

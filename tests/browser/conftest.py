@@ -15,9 +15,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from passport.people import issue_sign_in_code
-from passport.principals import Principal
-from passport.storage import transaction
+from passport.services.people import issue_sign_in_code
+from passport.services.principals import Principal
+from passport.services.storage import transaction
 from tests.conftest import LiveServer, reference_passport, start_server
 
 CHROMIUM = "/usr/bin/chromium"

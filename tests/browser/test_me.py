@@ -10,10 +10,10 @@ import httpx
 from playwright.sync_api import Browser, Page
 from sqlmodel import select
 
-from passport.people import open_corrections
-from passport.principals import Principal
-from passport.qr import qr_text
-from passport.storage import WebSessionRow, transaction
+from passport.core.qr import qr_text
+from passport.services.people import open_corrections
+from passport.services.principals import Principal
+from passport.services.storage import WebSessionRow, transaction
 from schemas import parse_content
 from tests.browser.conftest import Site, check_accessibility, press_and_wait, save_screenshot
 from tests.conftest import reference_passport

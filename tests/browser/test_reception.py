@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import Page
 from sqlmodel import Session, select
 
-from passport.card import issue_card
-from passport.identity import IssuerInfo
-from passport.peers import fetch_peer, save_peer
-from passport.qr import qr_text, render_png
-from passport.storage import AuditRow, PassportRow, transaction
+from passport.core.card import issue_card
+from passport.core.identity import IssuerInfo
+from passport.core.qr import qr_text, render_png
+from passport.services.peers import fetch_peer, save_peer
+from passport.services.storage import AuditRow, PassportRow, transaction
 from schemas import parse_content
 from tests.browser.conftest import Site, check_accessibility, press_and_wait
 from tests.conftest import LiveServer, reference_passport, start_server

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, Page
 
-from passport.card import Card
-from passport.qr import decode_image
-from passport.storage import WebSessionRow, transaction
+from passport.core.card import Card
+from passport.core.qr import decode_image
+from passport.services.storage import WebSessionRow, transaction
 from tests.browser.conftest import Site, check_accessibility, press_and_wait, save_screenshot
 from tests.conftest import create_people
 

@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
-from passport import audit
-from passport.deployment import Deployment
-from passport.principals import Principal
-from passport.records import create_passport
-from passport.storage import transaction
+from passport.services import audit
+from passport.services.deployment import Deployment
+from passport.services.principals import Principal
+from passport.services.records import create_passport
+from passport.services.storage import transaction
 from schemas import parse_content
 from tests.cli.test_cli import _one_line_error, passport
 from tests.conftest import free_port

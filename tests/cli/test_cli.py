@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from crypto import SdJwt
-from passport.deployment import Deployment
-from passport.principals import Principal
-from passport.records import create_passport
-from passport.storage import transaction
+from passport.services.deployment import Deployment
+from passport.services.principals import Principal
+from passport.services.records import create_passport
+from passport.services.storage import transaction
 from schemas import parse_content
 
 

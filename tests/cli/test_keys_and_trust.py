@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 
 from crypto import SigningKey
-from passport.card import issue_card
-from passport.identity import load_identity
-from passport.versions import issue_version
+from passport.core.card import issue_card
+from passport.core.identity import load_identity
+from passport.core.versions import issue_version
 from schemas import parse_content
 from tests.cli.test_cli import _one_line_error, passport
 from tests.conftest import LiveServer
@@ -127,9 +127,9 @@ def test_a_peer_listing_a_key_another_organisation_holds_is_refused_and_breaks_n
         assert "prison:EVL" not in passport("trust", "list", home=desk).stdout
         assert passport("verify", "-", home=desk, stdin=version).returncode == 0
 
-    from passport.deployment import Deployment
-    from passport.peers import Peer, trust_store
-    from passport.storage import TrustedPeerRow, transaction, utcnow
+    from passport.services.deployment import Deployment
+    from passport.services.peers import Peer, trust_store
+    from passport.services.storage import TrustedPeerRow, transaction, utcnow
 
     deployment = Deployment.open(home=desk, database_url=f"sqlite:///{desk / 'passport.db'}")
     impostor_peer = Peer.from_json({**wymott_entry, "id": "prison:EVL"})

@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from passport.storage import AuditRow, PrincipalRow, WebSessionRow, reading, transaction, utcnow
+from passport.services.storage import AuditRow, PrincipalRow, WebSessionRow, reading, transaction, utcnow
 from tests.cli.test_cli import _one_line_error, passport
 from tests.conftest import LiveServer
 

@@ -72,7 +72,7 @@ def test_make_run_on_a_clean_clone(tmp_path: Path) -> None:
 def _forwarded_for_is_not_believed(base: str) -> bool:
     """A client on this machine that names a new address in each X-Forwarded-For is still one address to the
     sign-in limit: the served app believes no proxy unless PASSPORT_TRUSTED_PROXIES names it."""
-    from api.pages.session import ADDRESS_FAILURES_ALLOWED
+    from passport.services import ADDRESS_FAILURES_ALLOWED
 
     with httpx.Client(base_url=base) as client:
         form = client.get("/staff/sign-in").text

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from passport.qr import decode_image
+from passport.core.qr import decode_image
 from tests.conftest import free_port, reference_passport
 
 

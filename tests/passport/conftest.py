@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from passport.deployment import Deployment
-from passport.identity import init_identity
+from passport.core.identity import init_identity
+from passport.services.deployment import Deployment
 from tests.conftest import WYMOTT
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from passport import audit
-from passport.local_keys import LocalKeys, bind
-from passport.storage import AuditHead, AuditRow, PassportRow, make_engine, transaction, utcnow
+from passport.services import audit
+from passport.services.local_keys import LocalKeys, bind
+from passport.services.storage import AuditHead, AuditRow, PassportRow, make_engine, transaction, utcnow
 from schemas.errors import AuditTampered, ChainBroken, ConfigurationError
 from tests.tamper import drop_audit_triggers, raw_connection, rewrite_audit_trail, run, unkeyed, unkeyed_seal, with_key
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from crypto import MAX_INFLATED_BYTES, SigningKey, TrustedKey, TrustStore, b64url_encode, sign_compact
-from passport.card import (
+from passport.core.card import (
     CARD_TYP,
     CLOCK_SKEW_SECONDS,
     DEFAULT_TTL_SECONDS,
@@ -21,8 +21,8 @@ from passport.card import (
     card_alerts,
     issue_card,
 )
-from passport.qr import jws_from_scan, qr_text, qr_version
-from passport.versions import Version, issue_version
+from passport.core.qr import jws_from_scan, qr_text, qr_version
+from passport.core.versions import Version, issue_version
 from schemas import PassportContent, parse_content
 from schemas.errors import (
     InvalidRequest,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from crypto import SigningKey, TrustedKey, TrustStore
-from passport.chain import KnownHead, verify_history
-from passport.versions import Handover, Version, issue_version
+from passport.core.chain import KnownHead, verify_history
+from passport.core.versions import Handover, Version, issue_version
 from schemas import PassportContent, parse_content
 from schemas.errors import ChainBroken, CustodyViolation, ForkDetected, RollbackDetected, UntrustedIssuer
 

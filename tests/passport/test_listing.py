@@ -15,15 +15,15 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from passport.deployment import Deployment
-from passport.list_entries import keep_entry, list_entry
-from passport.listing import PAGE_SIZE, ListingPage, list_passports
-from passport.local_keys import LocalKeys, bind
-from passport.people import create_person_principal, request_correction
-from passport.principals import Principal
-from passport.records import amend_passport, create_passport
-from passport.storage import ListEntryRow, PassportRow, VersionRow, make_engine, transaction, utcnow
-from passport.versions import Version
+from passport.core.versions import Version
+from passport.services.deployment import Deployment
+from passport.services.list_entries import keep_entry, list_entry
+from passport.services.listing import PAGE_SIZE, ListingPage, list_passports
+from passport.services.local_keys import LocalKeys, bind
+from passport.services.people import create_person_principal, request_correction
+from passport.services.principals import Principal
+from passport.services.records import amend_passport, create_passport
+from passport.services.storage import ListEntryRow, PassportRow, VersionRow, make_engine, transaction, utcnow
 from schemas import Subject, parse_content
 from tests.conftest import reference_passport
 
@@ -156,7 +156,7 @@ def test_memory_stays_flat_from_1000_to_10000_passports(tmp_path: Path) -> None:
 def test_odd_searches_find_what_a_person_would_expect() -> None:
     """A name typed on an Arabic keyboard finds it written on a Persian one (and back); a control character or
     a search of spaces alone is no search at all, never "everything matches"."""
-    from passport.list_entries import search_words
+    from passport.services.list_entries import search_words
 
     assert search_words("علي كريمي") == search_words("علی کریمی")
     assert search_words("\x00") == () and search_words("   ") == ()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from passport.local_keys import AUDIT_KEY_FILE, CODE_KEY_FILE, KEY_BYTES, LocalKeys, keyed_digest
+from passport.services.local_keys import AUDIT_KEY_FILE, CODE_KEY_FILE, KEY_BYTES, LocalKeys, keyed_digest
 from schemas.errors import ConfigurationError, InsecureKeyFile
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from passport.deployment import Deployment
-from passport.identity import init_identity
-from passport.people import (
+from passport.core.identity import init_identity
+from passport.services.deployment import Deployment
+from passport.services.people import (
     change_own_consent,
     issue_sign_in_code,
     open_corrections,
@@ -25,10 +25,10 @@ from passport.people import (
     redeem_sign_in_code,
     request_correction,
 )
-from passport.plain_words import describe_all
-from passport.principals import Principal
-from passport.records import create_passport
-from passport.storage import SignInCodeRow, transaction
+from passport.services.plain_words import describe_all
+from passport.services.principals import Principal
+from passport.services.records import create_passport
+from passport.services.storage import SignInCodeRow, transaction
 from schemas import parse_content
 from schemas.errors import AccessDenied, InvalidContent, InvalidRequest, NotAuthenticated
 from tests.conftest import WYMOTT

@@ -14,8 +14,8 @@ import zxingcpp
 from PIL import Image, ImageFilter
 
 from crypto import SigningKey, TrustedKey, TrustStore, b64url_encode
-from passport.card import Card, issue_card
-from passport.qr import (
+from passport.core.card import Card, issue_card
+from passport.core.qr import (
     MAX_IMAGE_BYTES,
     MAX_JWS_CHARS,
     MAX_SCAN_CHARS,

@@ -23,10 +23,10 @@ from crypto import (
     verify,
 )
 from crypto.jws import inflate_deflated
-from passport.card import CARD_TYP, MAX_TTL_SECONDS, Card, issue_card
-from passport.peer_auth import CLIENT_ASSERTION_TYP, verify_client_assertion
-from passport.peers import peer_url
-from passport.storage import make_engine
+from passport.core.card import CARD_TYP, MAX_TTL_SECONDS, Card, issue_card
+from passport.services.peer_auth import CLIENT_ASSERTION_TYP, verify_client_assertion
+from passport.services.peers import peer_url
+from passport.services.storage import make_engine
 from schemas import parse_content
 from schemas.errors import InvalidRequest, KeyBindingInvalid, MalformedToken, NotAuthenticated
 

@@ -9,6 +9,7 @@ Foreign database errors become ours in :func:`translate_db_error`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint, event, insert, inspect
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine
 
-from passport.private_files import private_sqlite_database
+from passport.core.private_files import PRIVATE_FILE_MODE, restrict_sqlite_files
 from schemas.errors import ConfigurationError, PassportError, StaleVersion
 
 
@@ -72,7 +73,7 @@ _SORTED_TEXT = String(200).with_variant(String(200, collation="C"), "postgresql"
 
 class ListEntryRow(SQLModel, table=True):
     """What the staff list shows and searches of a passport's newest version, derived when a version is stored,
-    so that a list never reads an SD-JWT or a whole content (see :mod:`passport.list_entries`)."""
+    so that a list never reads an SD-JWT or a whole content (see :mod:`passport.services.list_entries`)."""
 
     __tablename__ = "list_entry"
     __table_args__ = (Index("ix_list_entry_order", "sort_name", "pid"),)
@@ -239,6 +240,22 @@ _READ_ONLY = "care_passport_read_only"
 def database_url_for(home: Path) -> str:
     """The default database: SQLite in the passport home."""
     return f"sqlite:///{home / 'passport.db'}"
+
+
+def private_sqlite_database(url: str) -> None:
+    """For a SQLite URL naming a file: create it mode 0600 before SQLite does, and restrict what is there.
+
+    SQLite creates ``-wal`` and ``-shm`` with the permissions of the database file, so they follow.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    except OSError as exc:
+        raise ConfigurationError("cannot create the database file") from exc
+    restrict_sqlite_files(path)
 
 
 def make_engine(url: str) -> Engine:

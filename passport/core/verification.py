@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from crypto import KeyBindingPolicy, SdJwt, TrustStore, verify
-from passport.chain import History, verify_history
-from passport.versions import Version
+from passport.core.chain import History, verify_history
+from passport.core.versions import Version
 from schemas.api import DisclosedOut, VerifiedOut
 from schemas.errors import InvalidRequest
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from passport.principals import Principal
-from passport.storage import PassportRow
+from passport.services.principals import Principal
+from passport.services.storage import PassportRow
 from schemas.errors import AccessDenied, NotFound
 
 Action = Literal[
@@ -29,9 +29,9 @@ Action = Literal[
 
 # role -> actions on the passports its own organisation holds (README "Who may do what"). An authority
 # belongs to another organisation: it may pull views, for its own audience, of passports that name it
-# (see passport.sharing). A peer is another organisation's deployment calling with a client assertion: an
+# (see passport.services.sharing). A peer is another organisation's deployment calling with a client assertion: an
 # authority for its kind's audience, which may also pull the whole history of a passport handed over to it
-# (passport.records.list_versions). A person never uses the API: they have their own pages.
+# (passport.services.records.list_versions). A person never uses the API: they have their own pages.
 PERMISSIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset(
         {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
@@ -43,7 +43,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     "auditor": frozenset({"audit", "verify"}),
     "authority": frozenset({"view", "verify"}),
     "peer": frozenset({"view", "verify"}),
-    "person": frozenset({"own_consent"}),  # and reading their own passport: passport.people
+    "person": frozenset({"own_consent"}),  # and reading their own passport: passport.services.people
 }
 
 

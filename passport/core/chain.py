@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from crypto import MAX_SD_JWT_CHARS, SdJwt, TrustStore
-from passport.versions import Version
+from passport.core.versions import Version
 from schemas.errors import (
     ChainBroken,
     ContentTooLarge,

@@ -17,15 +17,15 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from crypto import PublicKey, canonical_json
-from passport import audit, peers
-from passport.access import Action, require, require_on
-from passport.card import issue_card
-from passport.chain import check_history_size
-from passport.identity import Identity
-from passport.list_entries import keep_entry
-from passport.principals import Principal
-from passport.storage import PassportRow, VersionRow, as_utc, utcnow
-from passport.versions import Handover, Version, issue_version
+from passport.core.card import issue_card
+from passport.core.chain import check_history_size
+from passport.core.identity import Identity
+from passport.core.versions import Handover, Version, issue_version
+from passport.services import audit, peers
+from passport.services.access import Action, require, require_on
+from passport.services.list_entries import keep_entry
+from passport.services.principals import Principal
+from passport.services.storage import PassportRow, VersionRow, as_utc, utcnow
 from schemas import PassportContent, parse_content
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound, StaleVersion, UntrustedIssuer
 
@@ -306,6 +306,12 @@ def next_version(
         detail = {"changed": changed}
     audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=ver, detail=json.dumps(detail))
     return stored
+
+
+def version_to_amend(session: Session, *, principal: Principal, pid: str, ver: int) -> StoredVersion:
+    """Version ``ver`` of a passport the principal may amend: what a form posted against it was based on."""
+    require_on(principal, "amend", session.get(PassportRow, pid))
+    return current_version(session, pid, ver)
 
 
 def current_version(session: Session, pid: str, ver: int) -> StoredVersion:

@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from passport import audit
-from passport.access import require_on
-from passport.identity import Identity
-from passport.local_keys import bound_to, keyed_digest
-from passport.principals import Principal, create_person_principal
-from passport.records import StoredVersion, actor_of, current_version, next_version
-from passport.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, as_utc, utcnow
+from passport.core.identity import Identity
+from passport.services import audit
+from passport.services.access import require_on
+from passport.services.local_keys import bound_to, keyed_digest
+from passport.services.principals import Principal, create_person_principal
+from passport.services.records import StoredVersion, actor_of, current_version, next_version
+from passport.services.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, as_utc, utcnow
 from schemas import (
     DISCLOSABLE_SECTIONS,
     MAX_TEXT_LENGTH,
@@ -252,7 +253,18 @@ def _require_corrections_role(principal: Principal) -> None:
         raise AccessDenied("only care staff deal with corrections")
 
 
-def open_corrections(session: Session, *, principal: Principal, pid: str | None = None) -> list[CorrectionRow]:
+@dataclass(frozen=True)
+class Correction:
+    """A person's request for a correction, waiting for care staff: which part, what they said, and when."""
+
+    id: int
+    pid: str
+    section: str | None
+    text: str
+    created_at: datetime
+
+
+def open_corrections(session: Session, *, principal: Principal, pid: str | None = None) -> list[Correction]:
     """Correction requests not yet dealt with, for this organisation's passports (one passport, if given)."""
     _require_corrections_role(principal)
     query = (
@@ -262,7 +274,8 @@ def open_corrections(session: Session, *, principal: Principal, pid: str | None 
     )
     if pid is not None:
         query = query.where(CorrectionRow.pid == pid)
-    return list(session.exec(query.order_by(col(CorrectionRow.created_at))))
+    rows = session.exec(query.order_by(col(CorrectionRow.created_at)))
+    return [Correction(row.id or 0, row.pid, row.section, row.text, as_utc(row.created_at)) for row in rows]
 
 
 def open_correction_counts(session: Session, *, principal: Principal, pids: Collection[str]) -> dict[str, int]:

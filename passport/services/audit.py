@@ -22,8 +22,8 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from passport.local_keys import bound_to, keyed_digest
-from passport.storage import AuditHead, AuditRow, PassportRow, as_utc, transaction, utcnow
+from passport.services.local_keys import bound_to, keyed_digest
+from passport.services.storage import AuditHead, AuditRow, PassportRow, as_utc, transaction, utcnow
 from schemas.errors import AuditTampered
 
 GENESIS_HASH = "0" * 64

@@ -8,10 +8,7 @@ right when a deployment starts.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
 
 from schemas.errors import ConfigurationError
 
@@ -37,26 +34,11 @@ def secure_home(home: Path) -> None:
     if (home / "keys").is_dir():
         private_dir(home / "keys")
     for database in home.glob("*.db"):
-        _restrict_sqlite_files(database)
+        restrict_sqlite_files(database)
 
 
-def private_sqlite_database(url: str) -> None:
-    """For a SQLite URL naming a file: create it mode 0600 before SQLite does, and restrict what is there.
-
-    SQLite creates ``-wal`` and ``-shm`` with the permissions of the database file, so they follow.
-    """
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    path = Path(database)
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
-    except OSError as exc:
-        raise ConfigurationError("cannot create the database file") from exc
-    _restrict_sqlite_files(path)
-
-
-def _restrict_sqlite_files(database: Path) -> None:
+def restrict_sqlite_files(database: Path) -> None:
+    """Leave a SQLite database and its companion files mode 0600."""
     for suffix in SQLITE_SUFFIXES:
         path = database.with_name(database.name + suffix)
         try:

@@ -6,15 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from crypto import TrustStore
-from passport import peers
-from passport.identity import KEYRING_FILE, Identity, load_identity
-from passport.local_keys import LocalKeys, bind
-from passport.private_files import secure_home
-from passport.storage import make_engine
+from passport.core.identity import KEYRING_FILE, Identity, load_identity
+from passport.core.private_files import secure_home
+from passport.services import peers
+from passport.services.local_keys import LocalKeys, bind
+from passport.services.storage import make_engine
 
 
 @dataclass
@@ -52,6 +54,15 @@ class Deployment:
         """The keys this deployment trusts: its own and its peers'."""
         with Session(self.engine) as session:
             return peers.trust_store(session, self.identity)
+
+    def database_answers(self) -> bool:
+        """Whether the database answers a query now (for readiness)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     @staticmethod
     def _keyring_stamp(home: Path) -> float:

@@ -17,8 +17,8 @@ import httpx
 from sqlmodel import Session, col, select
 
 from crypto import PublicKey, TrustedKey, TrustStore, keys_from_jwks
-from passport.identity import ORG_ID_PATTERN, Identity
-from passport.storage import TrustedPeerRow, utcnow
+from passport.core.identity import ORG_ID_PATTERN, Identity
+from passport.services.storage import TrustedPeerRow, utcnow
 from schemas.errors import ConfigurationError, InvalidRequest, KeyConflict, MalformedToken, NotFound, UntrustedIssuer
 
 log = logging.getLogger("care_passport")
@@ -129,7 +129,7 @@ def get_json(client: httpx.Client, url: str, *, cap: int, headers: dict[str, str
         raise MalformedToken("the peer's answer is not JSON") from exc
 
 
-def pin(peer: Peer, expected: Iterable[str]) -> None:
+def check_pinned(peer: Peer, expected: Iterable[str]) -> None:
     """Refuse a peer unless every thumbprint a person expects is one of its keys."""
     missing = [t for t in expected if t not in peer.thumbprints]
     if missing:

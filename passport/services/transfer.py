@@ -26,17 +26,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from crypto import SdJwt, TrustStore, b64url_decode, parse_json
-from passport import audit
-from passport.access import require
-from passport.card import Card
-from passport.chain import MAX_HISTORY, MAX_HISTORY_CHARS, History, KnownHead, verify_history
-from passport.identity import Identity
-from passport.peer_auth import make_client_assertion
-from passport.peers import base_url_of, get_json, peer_url
-from passport.principals import Principal
-from passport.records import actor_of, store_version
-from passport.storage import PassportRow, VersionRow, reading, transaction, utcnow
-from passport.versions import Version
+from passport.core.card import Card
+from passport.core.chain import MAX_HISTORY, MAX_HISTORY_CHARS, History, KnownHead, verify_history
+from passport.core.identity import Identity
+from passport.core.versions import Version
+from passport.services import audit
+from passport.services.access import require
+from passport.services.peer_auth import make_client_assertion
+from passport.services.peers import base_url_of, get_json, peer_url
+from passport.services.principals import Principal
+from passport.services.records import actor_of, store_version
+from passport.services.storage import PassportRow, VersionRow, reading, transaction, utcnow
 from schemas.errors import (
     CardMismatch,
     ConfigurationError,

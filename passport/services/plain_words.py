@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from passport.storage import AuditRow, as_utc
+from passport.services.storage import AuditRow, as_utc
 
 _KIND_WORDS = {
     "prison": "a prison",

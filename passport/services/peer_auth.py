@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete
 
 from crypto import SigningKey, TrustStore, sign_compact
-from passport.storage import SeenAssertionRow
+from passport.services.storage import SeenAssertionRow
 from schemas.errors import NotAuthenticated, PassportError
 
 CLIENT_ASSERTION_TYP = "cp-client+jwt"

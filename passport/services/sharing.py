@@ -1,6 +1,6 @@
 """Who may see what: consent-scoped views for other organisations, safety-critical overrides, the audit trail.
 
-Object rules, on top of the role matrix in :mod:`passport.access`:
+Object rules, on top of the role matrix in :mod:`passport.services.access`:
 
 - this organisation's own staff may make a view of a passport it holds, for any audience and recipient;
 - an authority (another organisation's machine client) may pull a view only for its own audience, and only of a
@@ -17,13 +17,13 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
-from passport import audit
-from passport.access import require, require_on
-from passport.identity import Identity
-from passport.principals import Principal
-from passport.records import StoredVersion, actor_of, current_version
-from passport.storage import AuditRow, OverrideRow, PassportRow, as_utc, utcnow
-from passport.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
+from passport.core.identity import Identity
+from passport.core.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
+from passport.services import audit
+from passport.services.access import require, require_on
+from passport.services.principals import Principal
+from passport.services.records import StoredVersion, actor_of, current_version
+from passport.services.storage import AuditRow, OverrideRow, PassportRow, as_utc, utcnow
 from schemas import AUDIENCES, Audience, PassportContent, clean_text, parse_content
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
 

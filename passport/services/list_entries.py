@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from passport.storage import ListEntryRow
-from passport.versions import Version
+from passport.core.versions import Version
+from passport.services.storage import ListEntryRow
 from schemas import Subject
 
 SORT_CHARS = 200  # the sort key's length: enough to order names, short enough for any database's index
@@ -40,7 +40,7 @@ def search_words(query: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ListEntry:
-    """What the list keeps of a passport's version: see :class:`passport.storage.ListEntryRow`."""
+    """What the list keeps of a passport's version: see :class:`passport.services.storage.ListEntryRow`."""
 
     pid: str
     ver: int

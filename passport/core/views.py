@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from crypto import Disclosure, PublicKey, SdJwt, b64url_decode, parse_json, present
-from passport.identity import KeyRing
-from passport.versions import NON_CONTENT_CLAIMS
+from passport.core.identity import KeyRing
+from passport.core.versions import NON_CONTENT_CLAIMS
 from schemas import LIST_SECTIONS, Audience, PassportContent
 from schemas.errors import InvalidRequest, MalformedToken
 

@@ -21,9 +21,9 @@ from typing import Literal
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from passport import audit
-from passport.identity import ORG_ID_PATTERN
-from passport.storage import PrincipalRow, as_utc, utcnow
+from passport.core.identity import ORG_ID_PATTERN
+from passport.services import audit
+from passport.services.storage import PrincipalRow, as_utc, utcnow
 from schemas import AUDIENCES
 from schemas.errors import AlreadyExists, InvalidRequest, NotAuthenticated, NotFound
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from crypto import PublicKey, SigningKey, TrustedKey, TrustStore, jwks
-from passport.private_files import private_dir
+from passport.core.private_files import private_dir
 from schemas.errors import AlreadyExists, ConfigurationError, InvalidRequest, NotFound
 
 OrgKind = Literal["prison", "local_authority", "health", "probation"]

@@ -1,6 +1,6 @@
 """The organisation's passports, a page at a time: found, sorted and counted in the database.
 
-Listing reads the small entries :mod:`passport.list_entries` keeps (never a version's SD-JWT or content), so what
+Listing reads the small entries :mod:`list_entries` keeps (never a version's SD-JWT or content), so what
 one page costs does not grow with the number of passports held. Every listing is audited once, without what was
 searched for (a name is personal data).
 """
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from passport import audit
-from passport.access import require
-from passport.list_entries import search_words
-from passport.people import deals_with_corrections, open_correction_counts
-from passport.principals import Principal
-from passport.records import actor_of
-from passport.storage import ListEntryRow, PassportRow
+from passport.services import audit
+from passport.services.access import require
+from passport.services.list_entries import search_words
+from passport.services.people import deals_with_corrections, open_correction_counts
+from passport.services.principals import Principal
+from passport.services.records import actor_of
+from passport.services.storage import ListEntryRow, PassportRow
 
 PAGE_SIZE = 50
 

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from crypto import SigningKey, TrustStore, b64url_decode, b64url_encode, require_canonical, sign_compact
-from passport.qr import MAX_JWS_CHARS, jws_from_scan
-from passport.versions import PID_PATTERN
+from passport.core.qr import MAX_JWS_CHARS, jws_from_scan
+from passport.core.versions import PID_PATTERN
 from schemas import NeedDomain, PassportContent
 from schemas.errors import InvalidRequest, MalformedToken, TokenExpired, TokenTooLarge
 

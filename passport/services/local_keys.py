@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from passport.private_files import PRIVATE_FILE_MODE, private_dir
+from passport.core.private_files import PRIVATE_FILE_MODE, private_dir
 from schemas.errors import ConfigurationError, InsecureKeyFile
 
 KEY_BYTES = 32  # HMAC-SHA256: a key as long as the hash (RFC 2104 s.3)
