@@ -1,11 +1,17 @@
-"""Auditing refusals that happen before a route's handler runs."""
+"""Auditing refusals: the one way a refused request is audited, whether it is refused before its handler runs
+(:func:`audit_refusal`) or inside it (:func:`refusals_audited`). A refusal is audited in a transaction of its own,
+since the refused attempt's own is rolled back."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fastapi import Request
 
 from passport.core import PID_PATTERN
-from passport.services import Actor, Principal, record_refusal
+from passport.services import Deployment, Principal, actor_of, record_refusal
+from schemas.errors import PassportError
 
 # The audit action of each operation, so a refusal before the handler reads like one inside it.
 AUDIT_ACTIONS = {
@@ -33,8 +39,20 @@ def audit_refusal(request: Request, principal: Principal | None, code: str) -> N
     pid = request.path_params.get("pid")
     record_refusal(
         request.app.state.deployment.engine,
-        actor=Actor(principal.id, principal.org, principal.role, request.client.host if request.client else None),
+        actor=actor_of(principal, request.client.host if request.client else None),
         action=AUDIT_ACTIONS.get(getattr(route, "operation_id", ""), "request"),
         code=code,
         pid=pid if isinstance(pid, str) and PID_PATTERN.fullmatch(pid) else None,
     )
+
+
+@contextmanager
+def refusals_audited(
+    deployment: Deployment, principal: Principal, source: str | None, action: str, pid: str | None = None
+) -> Iterator[None]:
+    """Audit an attempt the block refuses (any of our errors) as ``action``, and let the error go on."""
+    try:
+        yield
+    except PassportError as exc:
+        record_refusal(deployment.engine, actor=actor_of(principal, source), action=action, code=exc.code, pid=pid)
+        raise

@@ -90,6 +90,7 @@ from schemas.errors import (
     all_error_classes,
 )
 from schemas.identifiers import (
+    ORG_ID_REGEX,
     ChiIdentifier,
     ChiNumber,
     Identifier,
@@ -104,6 +105,7 @@ from schemas.identifiers import (
     PncNumber,
     RecordedBy,
     Role,
+    is_org_id,
     mod11_check_digit,
     pnc_check_letter,
 )
@@ -135,6 +137,7 @@ __all__ = [
     "MAX_SHORT_LIST_ITEMS",
     "MAX_SHORT_TEXT_LENGTH",
     "MAX_TEXT_LENGTH",
+    "ORG_ID_REGEX",
     "SECTIONS",
     "AboutMe",
     "AccessDenied",
@@ -235,6 +238,7 @@ __all__ = [
     "clean_text",
     "content_to_claims",
     "describe_errors",
+    "is_org_id",
     "mod11_check_digit",
     "parse_content",
     "pnc_check_letter",

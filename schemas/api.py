@@ -7,10 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-OrgIdText = Annotated[
-    str,
-    StringConstraints(pattern=r"^(prison:[A-Z]{3}|la:[EWSN]\d{8}|health:[A-Z0-9]{3,5}|probation:[A-Z]{2,4})$"),
-]
+from schemas.identifiers import ORG_ID_REGEX
+
+OrgIdText = Annotated[str, StringConstraints(pattern=ORG_ID_REGEX)]
 # A compact SD-JWT or JWS: base64url parts and separators only, never anything to interpret.
 TokenText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-.~]+$", max_length=2 * 1024 * 1024)]
 

@@ -113,10 +113,19 @@ def _check_pnc(value: str) -> str:
     return value
 
 
-def _check_org_id(value: str) -> str:
+ORG_ID_REGEX = "^(" + "|".join(f"{kind}:{code.pattern}" for kind, code in _ORG_ID.items()) + ")$"
+"""Every organisation id, as one anchored pattern of ASCII classes (for OpenAPI and for bodies' constraints)."""
+
+
+def is_org_id(value: str) -> bool:
+    """Whether ``value`` is an organisation id: ``prison:WYI``, ``la:E07000127``, ``health:RW4``, ``probation:NW``."""
     kind, sep, code = value.partition(":")
     pattern = _ORG_ID.get(kind)
-    if not sep or pattern is None or not pattern.fullmatch(code):
+    return bool(sep) and pattern is not None and pattern.fullmatch(code) is not None
+
+
+def _check_org_id(value: str) -> str:
+    if not is_org_id(value):
         raise ValueError(
             "an organisation id is prison:<NOMIS code>, la:<ONS GSS code>, health:<ODS code> "
             "or probation:<code> (e.g. prison:WYI, la:E07000127)"

@@ -10,8 +10,9 @@ import httpx
 from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.responses import PlainTextResponse
 
+from api.auditing import refusals_audited
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
-from api.routes.passports import Pid, refusals_audited
+from api.routes.passports import Pid
 from passport.core import MAX_IMAGE_BYTES, Card, decode_image, render_png, render_svg
 from passport.services import (
     actor_of,
@@ -19,12 +20,11 @@ from passport.services import (
     import_card,
     import_history,
     record_audit,
-    record_refusal,
     require,
     transaction,
 )
 from schemas.api import AlertOut, CardOut, ImportIn, ImportOut
-from schemas.errors import PassportError, TokenTooLarge
+from schemas.errors import TokenTooLarge
 
 router = APIRouter(tags=["cards"])
 
@@ -85,18 +85,19 @@ def scan_card(
 ) -> CardOut:
     """Decode the QR code with zxing-cpp and verify the card with the keys held here (no network)."""
     require(principal, "verify")
-    actor = actor_of(principal, source)
-    try:
+    with refusals_audited(deployment, principal, source, "scan"):
         data = image.file.read(MAX_IMAGE_BYTES + 1)
         if len(data) > MAX_IMAGE_BYTES:
             raise TokenTooLarge("the image is larger than allowed")
         card = Card.from_scan(decode_image(data), trust=deployment.trust_store(), now=int(time.time()))
-    except PassportError as exc:
-        record_refusal(deployment.engine, actor=actor, action="scan", code=exc.code)
-        raise
     with transaction(deployment.engine) as session:
         record_audit(
-            session, actor=actor, action="scan", pid=card.pid, ver=card.ver, detail=f'{{"issuer": "{card.issuer}"}}'
+            session,
+            actor=actor_of(principal, source),
+            action="scan",
+            pid=card.pid,
+            ver=card.ver,
+            detail=f'{{"issuer": "{card.issuer}"}}',
         )
     return card_out(card)
 

@@ -4,31 +4,26 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Response, status
 
+from api.auditing import refusals_audited
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from passport.core import PID_PATTERN, Handover
 from passport.services import (
-    Deployment,
-    Principal,
     StoredVersion,
-    actor_of,
     amend_passport,
     create_passport,
     get_current,
     get_version,
     hand_over,
     list_versions,
-    record_refusal,
     transaction,
 )
 from schemas import PassportContent
 from schemas.api import CustodyOut, HandoverIn, HistoryOut, PassportOut, VersionSummary
-from schemas.errors import InvalidRequest, PassportError, PreconditionRequired
+from schemas.errors import InvalidRequest, PreconditionRequired
 
 router = APIRouter(prefix="/v1/passports", tags=["passports"])
 
@@ -69,18 +64,6 @@ def passport_out(stored: StoredVersion) -> PassportOut:
         content=stored.content,
         sd_jwt=stored.sd_jwt,
     )
-
-
-@contextmanager
-def refusals_audited(
-    deployment: Deployment, principal: Principal, source: str | None, action: str, pid: str | None
-) -> Iterator[None]:
-    """Audit a refused attempt (in its own transaction) and let the error go on to the client."""
-    try:
-        yield
-    except PassportError as exc:
-        record_refusal(deployment.engine, actor=actor_of(principal, source), action=action, code=exc.code, pid=pid)
-        raise
 
 
 @router.post(

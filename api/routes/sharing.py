@@ -8,9 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
+from api.auditing import refusals_audited
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
-from api.routes.passports import Pid, refusals_audited
-from passport.services import as_utc, audit_trail, create_override, serve_view, transaction
+from api.routes.passports import Pid
+from passport.services import audit_trail, create_override, serve_view, transaction
+from schemas import ORG_ID_REGEX
 from schemas.api import AuditEntryOut, AuditOut, DisclosedOut, OverrideIn, OverrideOut, ViewOut
 
 router = APIRouter(prefix="/v1/passports", tags=["sharing"])
@@ -19,7 +21,7 @@ OrgQuery = Annotated[
     str | None,
     Query(
         alias="for",
-        pattern=r"^(prison:[A-Z]{3}|la:[EWSN]\d{8}|health:[A-Z0-9]{3,5}|probation:[A-Z]{2,4})$",
+        pattern=ORG_ID_REGEX,
         description="staff only: the organisation the view is for (an authority always gets its own)",
     ),
 ]
@@ -103,7 +105,7 @@ def get_audit(pid: Pid, deployment: DeploymentDep, principal: CurrentPrincipal, 
     entries = [
         AuditEntryOut(
             seq=r.seq,
-            at=as_utc(r.at),
+            at=r.at,
             principal_id=r.principal_id,
             org=r.org,
             role=r.role,

@@ -6,12 +6,12 @@ import time
 
 from fastapi import APIRouter
 
+from api.auditing import refusals_audited
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.cards import card_out
 from passport.core import Card, verify_token, verify_versions
-from passport.services import actor_of, record_audit, record_refusal, require, transaction
+from passport.services import actor_of, record_audit, require, transaction
 from schemas.api import CardOut, VerifiedOut, VerifyIn
-from schemas.errors import PassportError
 
 router = APIRouter(prefix="/v1", tags=["verify"])
 
@@ -28,7 +28,7 @@ def verify(
     """What was verified and who signed it, or a typed failure (``signature_invalid``, ``chain_broken``...)."""
     require(principal, "verify")
     trust, now, actor = deployment.trust_store(), int(time.time()), actor_of(principal, source)
-    try:
+    with refusals_audited(deployment, principal, source, "verify"):
         if body.card is not None:
             card = Card.from_scan(body.card, trust=trust, now=now)
             with transaction(deployment.engine) as session:
@@ -39,9 +39,6 @@ def verify(
         else:
             assert body.sd_jwt is not None
             result = verify_token(body.sd_jwt, trust=trust, audience=principal.org, now=now)
-    except PassportError as exc:
-        record_refusal(deployment.engine, actor=actor, action="verify", code=exc.code)
-        raise
     with transaction(deployment.engine) as session:
         record_audit(session, actor=actor, action=f"verify_{result.kind}", pid=result.version.pid)
     return result.to_public()

@@ -17,6 +17,7 @@ from typing import Literal
 
 from crypto import PublicKey, SigningKey, TrustedKey, TrustStore, jwks
 from passport.core.private_files import private_dir
+from schemas import ORG_ID_REGEX, is_org_id
 from schemas.errors import AlreadyExists, ConfigurationError, InvalidRequest, NotFound
 
 OrgKind = Literal["prison", "local_authority", "health", "probation"]
@@ -28,7 +29,7 @@ _ORG_PREFIX: dict[str, str] = {
     "probation": "probation",
 }
 # The organisation id forms of DESIGN.md s.7: NOMIS establishment, ONS GSS, ODS and probation region codes.
-ORG_ID_PATTERN = re.compile(r"^(prison:[A-Z]{3}|la:[EWSN]\d{8}|health:[A-Z0-9]{3,5}|probation:[A-Z]{2,4})$")
+ORG_ID_PATTERN = re.compile(ORG_ID_REGEX)  # the one rule is schemas.identifiers'; this is it compiled
 ISSUER_FILE = "issuer.json"
 KEYRING_FILE = "keyring.json"
 
@@ -43,7 +44,7 @@ class IssuerInfo:
     base_url: str
 
     def __post_init__(self) -> None:
-        if not ORG_ID_PATTERN.fullmatch(self.org_id):
+        if not is_org_id(self.org_id):
             raise InvalidRequest("the organisation id must look like prison:WYI, la:E08000012, health:RW4")
         if self.kind not in ORG_KINDS or self.org_id.split(":")[0] != _ORG_PREFIX[self.kind]:
             raise InvalidRequest("the organisation kind does not match its id")

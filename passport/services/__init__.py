@@ -8,7 +8,7 @@ engine (``local_keys``).
 """
 
 from passport.services.access import PERMISSIONS, require, require_on
-from passport.services.audit import Actor, AuditCheck, check_audit_trail, record_refusal, verify_audit_chain
+from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal, verify_audit_chain
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
 from passport.services.listing import Listed, ListingPage, list_passports
@@ -56,7 +56,6 @@ from passport.services.principals import (
 )
 from passport.services.records import (
     StoredVersion,
-    actor_of,
     amend_passport,
     create_passport,
     current_card,

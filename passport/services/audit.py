@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -25,6 +26,9 @@ from sqlmodel import Session, col, select
 from passport.services.local_keys import bound_to, keyed_digest
 from passport.services.storage import AuditHead, AuditRow, PassportRow, as_utc, transaction, utcnow
 from schemas.errors import AuditTampered
+
+if TYPE_CHECKING:  # the principals record their own revocations here: no import at run time
+    from passport.services.principals import Principal
 
 GENESIS_HASH = "0" * 64
 
@@ -40,6 +44,11 @@ class Actor:
 
 
 SYSTEM = Actor(principal_id=None, org=None, role="system")
+
+
+def actor_of(principal: Principal, source: str | None) -> Actor:
+    """The audit actor for a principal seen from ``source`` (a network address, or None)."""
+    return Actor(principal.id, principal.org, principal.role, source)
 
 
 def row_message(row: AuditRow, prev_hash: str) -> bytes:
@@ -126,9 +135,30 @@ def record_refusal(engine: Engine, *, actor: Actor, action: str, code: str, pid:
         record(session, actor=actor, action=action, outcome=code, pid=pid)
 
 
-def rows_for(session: Session, pid: str) -> list[AuditRow]:
-    """A passport's audit rows, oldest first."""
-    return list(session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq))))
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of a passport's audit trail, as it is read back (not the row, nor its hashes)."""
+
+    seq: int
+    at: datetime
+    principal_id: str | None
+    org: str | None
+    role: str | None
+    action: str
+    outcome: str
+    ver: int | None
+    source: str | None
+    detail: str | None
+
+
+def entries_for(session: Session, pid: str, *, newest_first: bool = False) -> list[AuditEntry]:
+    """A passport's audit trail: the one query for it, oldest first unless ``newest_first``."""
+    order = col(AuditRow.seq).desc() if newest_first else col(AuditRow.seq)
+    rows = session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(order))
+    return [
+        AuditEntry(r.seq, as_utc(r.at), r.principal_id, r.org, r.role, r.action, r.outcome, r.ver, r.source, r.detail)
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)

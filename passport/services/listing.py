@@ -18,7 +18,6 @@ from passport.services.access import require
 from passport.services.list_entries import search_words
 from passport.services.people import deals_with_corrections, open_correction_counts
 from passport.services.principals import Principal
-from passport.services.records import actor_of
 from passport.services.storage import ListEntryRow, PassportRow
 
 PAGE_SIZE = 50
@@ -85,7 +84,7 @@ def list_passports(
         for entry, ver, custodian in rows
     )
     detail = json.dumps({"searched": bool(words), "found": found, "shown": len(entries)})
-    audit.record(session, actor=actor_of(principal, source), action="search", detail=detail)
+    audit.record(session, actor=audit.actor_of(principal, source), action="search", detail=detail)
     return ListingPage(entries, page, pages, found)
 
 

@@ -17,8 +17,9 @@ import httpx
 from sqlmodel import Session, col, select
 
 from crypto import PublicKey, TrustedKey, TrustStore, keys_from_jwks
-from passport.core.identity import ORG_ID_PATTERN, Identity
+from passport.core.identity import Identity
 from passport.services.storage import TrustedPeerRow, utcnow
+from schemas import is_org_id
 from schemas.errors import ConfigurationError, InvalidRequest, KeyConflict, MalformedToken, NotFound, UntrustedIssuer
 
 log = logging.getLogger("care_passport")
@@ -73,7 +74,7 @@ class Peer:
         if not isinstance(body, dict):
             raise MalformedToken("a peer entry is not an object")
         org_id, name, kind, base_url = (body.get(k) for k in ("id", "name", "kind", "base_url"))
-        if not isinstance(org_id, str) or not ORG_ID_PATTERN.fullmatch(org_id):
+        if not isinstance(org_id, str) or not is_org_id(org_id):
             raise MalformedToken("a peer has no valid organisation id")
         if not all(isinstance(v, str) and 0 < len(v) <= 300 for v in (name, kind, base_url)):
             raise MalformedToken("a peer needs a name, kind and base URL")

@@ -20,10 +20,11 @@ from sqlmodel import Session, col, select
 from passport.core.identity import Identity
 from passport.services import audit
 from passport.services.access import require_on
+from passport.services.audit import AuditEntry, entries_for
 from passport.services.local_keys import bound_to, keyed_digest
 from passport.services.principals import Principal, create_person_principal
-from passport.services.records import StoredVersion, actor_of, current_version, next_version
-from passport.services.storage import AuditRow, CorrectionRow, PassportRow, SignInCodeRow, as_utc, utcnow
+from passport.services.records import StoredVersion, current_version, next_version
+from passport.services.storage import CorrectionRow, PassportRow, SignInCodeRow, as_utc, utcnow
 from schemas import (
     DISCLOSABLE_SECTIONS,
     MAX_TEXT_LENGTH,
@@ -108,7 +109,7 @@ def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, sour
             expires_at=now + CODE_LIFETIME,
         )
     )
-    audit.record(session, actor=actor_of(principal, source), action="sign_in_code", pid=pid)
+    audit.record(session, actor=audit.actor_of(principal, source), action="sign_in_code", pid=pid)
     return code
 
 
@@ -130,7 +131,7 @@ def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | 
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise NotAuthenticated("that code is not right")
     _, person = create_person_principal(session, org=org, pid=row.pid)
-    audit.record(session, actor=actor_of(person, source), action="sign_in", pid=row.pid)
+    audit.record(session, actor=audit.actor_of(person, source), action="sign_in", pid=row.pid)
     return person
 
 
@@ -147,15 +148,13 @@ def own_passport(session: Session, *, person: Principal, source: str | None = No
     """The person's own passport, current version; reading it is audited like any read."""
     row = _own(session, person)
     stored = current_version(session, row.pid, row.current_ver)
-    audit.record(session, actor=actor_of(person, source), action="read", pid=row.pid, ver=stored.ver)
+    audit.record(session, actor=audit.actor_of(person, source), action="read", pid=row.pid, ver=stored.ver)
     return stored
 
 
-def own_audit(session: Session, *, person: Principal) -> list[AuditRow]:
+def own_audit(session: Session, *, person: Principal) -> list[AuditEntry]:
     """Who has done what with the person's passport, newest first."""
-    row = _own(session, person)
-    rows = session.exec(select(AuditRow).where(AuditRow.pid == row.pid).order_by(col(AuditRow.seq).desc()))
-    return list(rows)
+    return entries_for(session, _own(session, person).pid, newest_first=True)
 
 
 def change_own_consent(
@@ -235,7 +234,7 @@ def request_correction(
     session.add(correction)
     audit.record(
         session,
-        actor=actor_of(person, source),
+        actor=audit.actor_of(person, source),
         action="correction_request",
         pid=row.pid,
         detail=json.dumps({"section": section}),
@@ -307,7 +306,7 @@ def resolve_correction(
     require_on(principal, "amend", session.get(PassportRow, correction.pid))
     correction.resolved_at, correction.resolved_by = utcnow(), principal.id
     session.add(correction)
-    audit.record(session, actor=actor_of(principal, source), action="correction_resolved", pid=correction.pid)
+    audit.record(session, actor=audit.actor_of(principal, source), action="correction_resolved", pid=correction.pid)
 
 
 def today_utc(now: int) -> date:

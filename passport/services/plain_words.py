@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from passport.services.storage import AuditRow, as_utc
+from passport.services.audit import AuditEntry
+from passport.services.storage import as_utc
 
 _KIND_WORDS = {
     "prison": "a prison",
@@ -74,7 +75,7 @@ def organisation_name(org: str | None, names: Mapping[str, str]) -> str:
     return _KIND_WORDS.get(org.split(":", 1)[0], "an organisation")
 
 
-def _who(row: AuditRow, names: Mapping[str, str]) -> str:
+def _who(row: AuditEntry, names: Mapping[str, str]) -> str:
     if row.role == "person":
         return "You"
     place = organisation_name(row.org, names)
@@ -84,7 +85,7 @@ def _who(row: AuditRow, names: Mapping[str, str]) -> str:
     return f"{place[0].upper() + place[1:]} {role}"
 
 
-def describe(row: AuditRow, names: Mapping[str, str]) -> PlainEvent | None:
+def describe(row: AuditEntry, names: Mapping[str, str]) -> PlainEvent | None:
     """One audit row in plain words; ``None`` for rows a person would not need (a sign-in, reading the trail)."""
     who = _who(row, names)
     detail = json.loads(row.detail) if row.detail else {}
@@ -111,6 +112,6 @@ def describe(row: AuditRow, names: Mapping[str, str]) -> PlainEvent | None:
     return PlainEvent(when, sentence.format(who=who, audience=audience))
 
 
-def describe_all(rows: list[AuditRow], names: Mapping[str, str]) -> list[PlainEvent]:
+def describe_all(rows: list[AuditEntry], names: Mapping[str, str]) -> list[PlainEvent]:
     """Every row a person would want to hear about, in the order given."""
     return [event for event in (describe(row, names) for row in rows) if event is not None]

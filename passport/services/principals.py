@@ -21,10 +21,9 @@ from typing import Literal
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from passport.core.identity import ORG_ID_PATTERN
 from passport.services import audit
 from passport.services.storage import PrincipalRow, as_utc, utcnow
-from schemas import AUDIENCES
+from schemas import AUDIENCES, is_org_id
 from schemas.errors import AlreadyExists, InvalidRequest, NotAuthenticated, NotFound
 
 TokenRole = Literal["admin", "care_staff", "reception", "authority", "auditor"]
@@ -90,7 +89,7 @@ def create_principal(
     after ``lifetime`` (by default 90 days for staff, a year for an authority's system)."""
     if role not in TOKEN_ROLES:
         raise InvalidRequest(f"the role must be one of {', '.join(TOKEN_ROLES)}")
-    if not ORG_ID_PATTERN.fullmatch(org):
+    if not is_org_id(org):
         raise InvalidRequest("the organisation id must look like prison:WYI, la:E08000012, health:RW4")
     if role == "authority" and audience not in AUDIENCES:
         raise InvalidRequest(f"an authority needs an audience: one of {', '.join(AUDIENCES)}")

@@ -20,7 +20,7 @@ from crypto import PublicKey, canonical_json
 from passport.core.card import issue_card
 from passport.core.chain import check_history_size
 from passport.core.identity import Identity
-from passport.core.versions import Handover, Version, issue_version
+from passport.core.versions import Custody, Handover, Version, issue_version
 from passport.services import audit, peers
 from passport.services.access import Action, require, require_on
 from passport.services.list_entries import keep_entry
@@ -59,10 +59,10 @@ class StoredVersion:
             content=json.loads(row.content_json),
         )
 
-
-def actor_of(principal: Principal, source: str | None) -> audit.Actor:
-    """The audit actor for a principal seen from ``source``."""
-    return audit.Actor(principal.id, principal.org, principal.role, source)
+    @property
+    def custodian(self) -> str:
+        """Who keeps the passport after this version: the organisation it hands over to, else its issuer."""
+        return Custody(self.issuer, self.custody_next).custodian_after
 
 
 def store_version(session: Session, version: Version) -> StoredVersion:
@@ -119,7 +119,7 @@ def create_passport(
     )
     session.flush()
     stored = store_version(session, version)
-    audit.record(session, actor=actor_of(principal, source), action="create", pid=pid, ver=1)
+    audit.record(session, actor=audit.actor_of(principal, source), action="create", pid=pid, ver=1)
     return stored
 
 
@@ -129,7 +129,7 @@ def get_current(
     """The current version, audited as a read."""
     row = require_on(principal, "read", session.get(PassportRow, pid))
     stored = current_version(session, pid, row.current_ver)
-    audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=stored.ver)
+    audit.record(session, actor=audit.actor_of(principal, source), action=action, pid=pid, ver=stored.ver)
     return stored
 
 
@@ -162,7 +162,7 @@ def list_versions(
         require_on(principal, "read", row)
     rows = session.exec(select(VersionRow).where(VersionRow.pid == pid).order_by(col(VersionRow.ver)))
     found = [StoredVersion.from_row(r) for r in rows]
-    audit.record(session, actor=actor_of(principal, source), action="read_history", pid=pid)
+    audit.record(session, actor=audit.actor_of(principal, source), action="read_history", pid=pid)
     return found
 
 
@@ -172,7 +172,7 @@ def get_version(
     """One version by number, audited as a read."""
     require_on(principal, "read", session.get(PassportRow, pid))
     stored = current_version(session, pid, ver)
-    audit.record(session, actor=actor_of(principal, source), action="read_version", pid=pid, ver=ver)
+    audit.record(session, actor=audit.actor_of(principal, source), action="read_version", pid=pid, ver=ver)
     return stored
 
 
@@ -264,8 +264,7 @@ def next_version(
     if expected_ver is not None and expected_ver != row.current_ver:
         raise StaleVersion(f"version {expected_ver} is not current; the current version is {row.current_ver}")
     current = current_version(session, pid, row.current_ver)
-    custodian = current.custody_next or current.issuer
-    if custodian != identity.org_id:
+    if current.custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
     if content is None:
         content = parse_content(current.content)
@@ -304,7 +303,9 @@ def next_version(
         # A change to consent alone is what the person's audit trail calls "changed who can see what".
         action = "consent_change" if changed == ["consent"] else action
         detail = {"changed": changed}
-    audit.record(session, actor=actor_of(principal, source), action=action, pid=pid, ver=ver, detail=json.dumps(detail))
+    audit.record(
+        session, actor=audit.actor_of(principal, source), action=action, pid=pid, ver=ver, detail=json.dumps(detail)
+    )
     return stored
 
 

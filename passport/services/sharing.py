@@ -15,15 +15,15 @@ import json
 from datetime import timedelta
 from typing import cast
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from passport.core.identity import Identity
 from passport.core.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
 from passport.services import audit
 from passport.services.access import require, require_on
 from passport.services.principals import Principal
-from passport.services.records import StoredVersion, actor_of, current_version
-from passport.services.storage import AuditRow, OverrideRow, PassportRow, as_utc, utcnow
+from passport.services.records import StoredVersion, current_version
+from passport.services.storage import OverrideRow, PassportRow, as_utc, utcnow
 from schemas import AUDIENCES, Audience, PassportContent, clean_text, parse_content
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
 
@@ -81,7 +81,7 @@ def serve_view(
             raise InvalidRequest("say which organisation the view is for (?for=prison:RSY)")
         stored = current_version(session, pid, row.current_ver)
         content = parse_content(stored.content)
-    if (stored.custody_next or stored.issuer) != identity.org_id:
+    if stored.custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
     overrides = _active_overrides(session, pid, recipient, chosen)
     view = make_view(
@@ -98,7 +98,12 @@ def serve_view(
     if view.overridden:
         detail["overridden"] = view.overridden
     audit.record(
-        session, actor=actor_of(principal, source), action="view", pid=pid, ver=stored.ver, detail=json.dumps(detail)
+        session,
+        actor=audit.actor_of(principal, source),
+        action="view",
+        pid=pid,
+        ver=stored.ver,
+        detail=json.dumps(detail),
     )
     return view
 
@@ -140,7 +145,7 @@ def create_override(
     detail = {"recipient": recipient, "audience": chosen, "targets": checked, "lawful_basis": lawful_basis}
     audit.record(
         session,
-        actor=actor_of(principal, source),
+        actor=audit.actor_of(principal, source),
         action="override",
         pid=pid,
         ver=stored.ver,
@@ -163,9 +168,11 @@ def _active_overrides(session: Session, pid: str, recipient: str, audience: Audi
     ]
 
 
-def audit_trail(session: Session, *, principal: Principal, pid: str, source: str | None = None) -> list[AuditRow]:
-    """A passport's audit rows, oldest first; reading them is itself audited."""
+def audit_trail(
+    session: Session, *, principal: Principal, pid: str, source: str | None = None
+) -> list[audit.AuditEntry]:
+    """A passport's audit trail, oldest first; reading it is itself audited."""
     require_on(principal, "audit", session.get(PassportRow, pid))
-    rows = list(session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq))))
-    audit.record(session, actor=actor_of(principal, source), action="read_audit", pid=pid)
+    rows = audit.entries_for(session, pid)
+    audit.record(session, actor=audit.actor_of(principal, source), action="read_audit", pid=pid)
     return rows

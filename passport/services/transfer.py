@@ -35,7 +35,7 @@ from passport.services.access import require
 from passport.services.peer_auth import make_client_assertion
 from passport.services.peers import base_url_of, get_json, peer_url
 from passport.services.principals import Principal
-from passport.services.records import actor_of, store_version
+from passport.services.records import store_version
 from passport.services.storage import PassportRow, VersionRow, reading, transaction, utcnow
 from schemas.errors import (
     CardMismatch,
@@ -139,7 +139,7 @@ def import_history(
     detail = {"issuers": verified.issuers, "new_versions": len(new), "from": "card" if card else "history"}
     audit.record(
         session,
-        actor=actor_of(principal, source),
+        actor=audit.actor_of(principal, source),
         action="import",
         pid=current.pid,
         ver=current.ver,

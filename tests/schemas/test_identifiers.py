@@ -214,3 +214,31 @@ def test_recorded_by_needs_a_known_role() -> None:
         RecordedBy.model_validate({"org": "prison:WYI", "role": "governor"})
     with pytest.raises(ValidationError):
         RecordedBy.model_validate({"org": "prison:WYI", "role": "care_staff", "name": "J. Smith"})
+
+
+VALID_ORGS = ("prison:WYI", "la:E08000012", "health:RW4", "probation:NW")
+ARABIC_INDIC_ONS = "la:E" + "".join(chr(0x0660 + int(d)) for d in "08000012")
+
+
+@pytest.mark.parametrize("org", [*VALID_ORGS, ARABIC_INDIC_ONS, "prison:wyi", "la:E0800001", "x:WYI"])
+def test_every_body_agrees_on_what_an_organisation_id_is(org: str) -> None:
+    """One rule: content (OrgId), API bodies (a handover's ``to``) and the domain accept the same ids, and none
+    takes digits of another script (Arabic-Indic digits look like an ONS code to a Unicode ``\\d``)."""
+    from schemas import OrgId, is_org_id
+    from schemas.api import HandoverIn
+
+    def accepts(check: object) -> bool:
+        try:
+            check()  # type: ignore[operator]
+        except ValidationError:
+            return False
+        return True
+
+    in_content = accepts(lambda: TypeAdapter(OrgId).validate_python(org))
+    in_a_handover = accepts(lambda: HandoverIn.model_validate({"to": org, "reason": "transfer", "date": "2026-12-01"}))
+    assert (
+        in_content
+        == in_a_handover
+        == is_org_id(org)
+        == (org in ("prison:WYI", "la:E08000012", "health:RW4", "probation:NW"))
+    )
