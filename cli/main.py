@@ -18,7 +18,7 @@ import httpx
 import typer
 from typer.exceptions import TyperException
 
-from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, resolve_database_url
+from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, operator, resolve_database_url
 from cli.tokens import token_app
 from crypto import TrustStore
 from passport.core import (
@@ -37,12 +37,12 @@ from passport.core import (
     verify_versions,
 )
 from passport.services import (
-    Principal,
     check_audit_trail,
     check_pinned,
     current_card,
     export_trust_list,
     fetch_peer,
+    import_passport,
     list_peers,
     make_engine,
     own_peer,
@@ -162,9 +162,8 @@ def card(
         raise InvalidRequest("say where to write the card: --png FILE and/or --svg FILE")
     deployment = open_deployment(home, database_url)
     identity = deployment.identity
-    operator = Principal(id="cli", org=identity.org_id, role="admin", name="command line")
     with transaction(deployment.engine) as session:
-        jws = current_card(session, identity=identity, principal=operator, pid=pid, now=int(time.time()))
+        jws = current_card(session, identity=identity, principal=operator(deployment), pid=pid, now=int(time.time()))
     if png is not None:
         _write(png, render_png(jws))
     if svg is not None:
@@ -186,6 +185,24 @@ def scan(
         raise InvalidRequest(f"cannot read {image.name}") from exc
     found = Card.from_scan(decode_image(data), trust=deployment.trust_store(), now=int(time.time()))
     typer.echo(json.dumps(_card_json(found), indent=2))
+
+
+@app.command("import")
+def import_record(
+    source: Annotated[str, typer.Argument(help="A card as a scanner types it, a file of one or of a history, or -.")],
+    home: HomeOption = DEFAULT_HOME,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Import a passport: from its card (pulling the whole record from the issuer) or from a handed-over history."""
+    text = sys.stdin.read() if source == "-" else source if source.startswith("cp:/") else _read(Path(source))
+    submitted = _submission(text)
+    deployment = open_deployment(home, database_url)
+    if isinstance(submitted, list):
+        result = import_passport(deployment, principal=operator(deployment), history=submitted)
+    else:
+        result = import_passport(deployment, principal=operator(deployment), card=submitted)
+    moved_on = f"; the card showed version {result.card_ver}" if result.moved_on else ""
+    typer.echo(f"imported {result.pid}: version {result.ver}, {result.new_versions} new here{moved_on}")
 
 
 @trust_app.command("add")

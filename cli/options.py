@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from passport.services import Deployment, database_url_for
+from passport.services import Deployment, Principal, database_url_for
 
 DEFAULT_HOME = Path("./var")
 HomeOption = Annotated[
@@ -27,3 +27,8 @@ def resolve_database_url(home: Path, url: str | None) -> str:
 def open_deployment(home: Path, url: str | None) -> Deployment:
     """The deployment in ``home``, with its database."""
     return Deployment.open(home=home.resolve(), database_url=resolve_database_url(home, url))
+
+
+def operator(deployment: Deployment) -> Principal:
+    """Who a command acts as: this organisation's administrator, at the command line (so it is audited as such)."""
+    return Principal(id="cli", org=deployment.identity.org_id, role="admin", name="command line")

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment
+from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, operator
 from passport.services import (
     TOKEN_ROLES,
-    Actor,
+    actor_of,
     create_principal,
     list_tokens,
     parse_lifetime,
@@ -79,9 +79,8 @@ def token_revoke(
 ) -> None:
     """Revoke a token now: the API refuses it, and the pages it signed in to end on their next request."""
     deployment = open_deployment(home, database_url)
-    operator = Actor(principal_id="cli", org=deployment.identity.org_id, role="admin")
     with transaction(deployment.engine) as session:
-        revoke_token(session, token_id.strip(), actor=operator)
+        revoke_token(session, token_id.strip(), actor=actor_of(operator(deployment), None))
     typer.echo(f"revoked {token_id.strip()}")
 
 

@@ -6,7 +6,6 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-import httpx
 from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.responses import PlainTextResponse
 
@@ -17,8 +16,7 @@ from passport.core import MAX_IMAGE_BYTES, Card, decode_image, render_png, rende
 from passport.services import (
     actor_of,
     current_card,
-    import_card,
-    import_history,
+    import_passport,
     record_audit,
     require,
     transaction,
@@ -108,39 +106,9 @@ def scan_card(
     summary="Import a passport from its card (pulling the record from the issuer) or from a history",
     responses={200: {"description": "imported, or already held (new_versions = 0)"}},
 )
-def import_passport(
-    body: ImportIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep
-) -> ImportOut:
+def post_import(body: ImportIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> ImportOut:
     """Verify, pull, check the card's digest, verify the chain and custody, and store it in one transaction."""
-    identity, now = deployment.identity, int(time.time())
-    with refusals_audited(deployment, principal, source, "import", None):
-        require(principal, "import")
-        trust = deployment.trust_store()
-        if body.card is not None:
-            card = Card.from_scan(body.card, trust=trust, now=now)
-            with httpx.Client() as client:
-                result = import_card(
-                    deployment.engine,
-                    identity=identity,
-                    principal=principal,
-                    card=card,
-                    trust=trust,
-                    now=now,
-                    client=client,
-                    history=body.history,
-                    source=source,
-                )
-        else:
-            with transaction(deployment.engine) as s:
-                result = import_history(
-                    s,
-                    identity=identity,
-                    principal=principal,
-                    history=list(body.history or []),
-                    trust=trust,
-                    now=now,
-                    source=source,
-                )
+    result = import_passport(deployment, principal=principal, card=body.card, history=body.history, source=source)
     return ImportOut(
         pid=result.pid,
         ver=result.ver,

@@ -68,7 +68,7 @@ from passport.services.records import (
 )
 from passport.services.sharing import audit_trail, create_override, serve_view
 from passport.services.storage import as_utc, database_url_for, make_engine, reading, transaction, utcnow
-from passport.services.transfer import ImportResult, import_card, import_history, pull_history
+from passport.services.transfer import ImportResult, import_card, import_history, import_passport, pull_history
 from passport.services.web_sessions import (
     ADDRESS_FAILURES_ALLOWED,
     PERSON_IDLE,
@@ -128,6 +128,7 @@ __all__ = [
     "hand_over",
     "import_card",
     "import_history",
+    "import_passport",
     "issue_sign_in_code",
     "list_passports",
     "list_peers",

@@ -1,6 +1,7 @@
 """Import on transfer or release: verify what the person carries, pull the record from its issuer, store it.
 
-From a card (:func:`pull_for_card`, then :func:`import_history`):
+:func:`import_passport` is the one import use case, called by the API, the reception desk and the CLI alike.
+From a card (:func:`import_card`, which pulls the history and hands it to :func:`import_history`):
 
 1. the card verifies offline against the trust store (its issuer, signature, expiry);
 2. the receiver calls the issuer's API with a client assertion signed by its own key and pulls the whole
@@ -18,7 +19,9 @@ From a card (:func:`pull_for_card`, then :func:`import_history`):
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import httpx
@@ -32,6 +35,7 @@ from passport.core.identity import Identity
 from passport.core.versions import Version
 from passport.services import audit
 from passport.services.access import require
+from passport.services.deployment import Deployment
 from passport.services.peer_auth import make_client_assertion
 from passport.services.peers import base_url_of, get_json, peer_url
 from passport.services.principals import Principal
@@ -206,6 +210,51 @@ def import_card(
             card=card,
             source=source,
         )
+
+
+def import_passport(
+    deployment: Deployment,
+    *,
+    principal: Principal,
+    card: str | None = None,
+    history: Sequence[str] | None = None,
+    source: str | None = None,
+    client: httpx.Client | None = None,
+) -> ImportResult:
+    """Import a passport from the text of its card (pulling the record from the issuer, unless ``history`` is
+    given) or from a custody copy's history alone. A refusal is audited as ``import`` and raised; nothing is
+    stored unless everything verified."""
+    now = int(time.time())
+    try:
+        require(principal, "import")
+        trust = deployment.trust_store()
+        if card is None:
+            with transaction(deployment.engine) as session:
+                return import_history(
+                    session,
+                    identity=deployment.identity,
+                    principal=principal,
+                    history=list(history or []),
+                    trust=trust,
+                    now=now,
+                    source=source,
+                )
+        verified = Card.from_scan(card, trust=trust, now=now)
+        with nullcontext(client) if client is not None else httpx.Client() as http:
+            return import_card(
+                deployment.engine,
+                identity=deployment.identity,
+                principal=principal,
+                card=verified,
+                trust=trust,
+                now=now,
+                client=http,
+                history=history,
+                source=source,
+            )
+    except PassportError as exc:
+        audit.record_refusal(deployment.engine, actor=audit.actor_of(principal, source), action="import", code=exc.code)
+        raise
 
 
 def _pid_of(card: Card | None, history: Sequence[str]) -> str:

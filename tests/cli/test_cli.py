@@ -149,3 +149,30 @@ def test_audit_verify_detects_a_changed_row(home: Path, issued: str) -> None:
         connection.execute(text("UPDATE audit SET org = 'prison:XXX' WHERE seq = 1"))
     engine.dispose()
     _one_line_error(passport("audit", "verify", home=home), "audit_tampered")
+
+
+def test_import_refuses_what_does_not_verify_in_one_line(home: Path, issued: str, tmp_path: Path) -> None:
+    """A changed card or history: one line, exit 1, nothing stored, and the refusal audited as an import."""
+    before = _table_counts(home)
+    jwt, _, disclosures = issued.partition("~")
+    middle = len(jwt) - 20  # a character inside the issuer's signature
+    forged = jwt[:middle] + ("A" if jwt[middle] != "A" else "B") + jwt[middle + 1 :] + "~" + disclosures
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps({"history": [forged]}))
+    _one_line_error(passport("import", str(history), home=home), "signature_invalid")
+    _one_line_error(passport("import", "cp:/not-a-card", home=home), "malformed_token")
+    after = _table_counts(home)
+    assert after["version"] == before["version"] and after["passport"] == before["passport"]
+    assert after["audit"] == before["audit"] + 2  # the two refusals, and nothing else
+
+
+TABLES = ("version", "passport", "audit")
+
+
+def _table_counts(home: Path) -> dict[str, int]:
+    engine = create_engine(f"sqlite:///{home / 'passport.db'}")
+    with engine.connect() as connection:
+        query = {t: text(f"SELECT count(*) FROM {t}") for t in TABLES}  # noqa: S608 - our own table names
+        counts = {t: connection.execute(q).scalar_one() for t, q in query.items()}
+    engine.dispose()
+    return counts

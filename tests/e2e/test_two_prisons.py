@@ -131,6 +131,9 @@ def test_transfer_from_wymott_to_risley_and_offline_afterwards(prisons: tuple[Pr
         assert imported.status_code == 200, imported.text
         assert (imported.json()["new_versions"], imported.json()["ver"], imported.json()["moved_on"]) == (4, 4, True)
         assert reception.post("/v1/imports", json={"card": scanner_text}).json()["new_versions"] == 0
+    # The same import from the command line (one use case behind the API, the desk and the CLI): nothing new.
+    again = risley.cli("import", scanner_text).stdout
+    assert again == f"imported {pid}: version 4, 0 new here; the card showed version 1\n"
     with risley.client("care_staff") as staff:
         v5 = staff.put(f"/v1/passports/{pid}", json=reference, headers={"If-Match": 'W/"4"'})
         assert v5.status_code == 200, v5.text
