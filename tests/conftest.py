@@ -90,7 +90,8 @@ class LiveServer:
     @property
     def deployment(self) -> Any:
         """The deployment the app serves (for looking into its database)."""
-        return self.server.config.app.state.deployment
+        app: Any = self.server.config.app  # the FastAPI app create_app made; uvicorn types it loosely
+        return app.state.deployment
 
     def token(self, role: str, *, org: str | None = None, audience: str | None = None) -> str:
         """A new bearer token for a principal of this server's organisation (or ``org``)."""

@@ -18,10 +18,10 @@ import pytest
 from crypto import SdJwt, SigningKey, b64url_decode, b64url_encode
 from passport.core.card import Card, issue_card
 from passport.core.qr import decode_image
-from passport.core.versions import Handover, issue_version
 from schemas import parse_content
 from tests.api.twoprisons import counts, fetch, handed_over, trust
 from tests.conftest import LiveServer
+from tests.passport.histories import backdated_history, without
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 Pair = tuple[LiveServer, LiveServer]
@@ -45,24 +45,6 @@ def stray_bits(token: str) -> str:
     jwt = head[:-1] + alphabet[last | 0b11]  # 64 bytes = 86 characters: the last one carries 4 unused bits
     assert jwt != head and b64url_decode(jwt.rpartition(".")[2]) == b64url_decode(head.rpartition(".")[2])
     return f"{jwt}~{rest}" if rest or token.endswith("~") else jwt
-
-
-def without(sd_jwt: str, *, item: str | None = None, section: str | None = None) -> str:
-    """The SD-JWT less one item's disclosure, or less one section's disclosure and all its items'."""
-    parsed = SdJwt.parse(sd_jwt)
-    by_digest = {d.digest: d for d in parsed.disclosures}
-    dropped: set[str] = set()
-    for d in parsed.disclosures:
-        if item is not None and isinstance(d.value, dict) and d.value.get("id") == item and d.name is None:
-            dropped.add(d.digest)
-        if section is not None and d.name == section:
-            dropped.add(d.digest)
-            for entry in d.value if isinstance(d.value, list) else []:
-                if isinstance(entry, dict) and entry.get("...") in by_digest:
-                    dropped.add(entry["..."])
-    assert dropped, "nothing to cut"
-    kept = tuple(d for d in parsed.disclosures if d.digest not in dropped)
-    return SdJwt(parsed.issuer_jwt, kept).serialize()
 
 
 def history_of(server: LiveServer, pid: str) -> list[str]:
@@ -208,25 +190,6 @@ def test_a_history_that_would_outgrow_a_transfer_is_not_amended(
     assert counts(live_server) == (1, 2)
 
 
-def _backdated_history(
-    signer: SigningKey, *, pid: str, content: Any, iat: int, receiver: SigningKey, later: SigningKey | None = None
-) -> list[str]:
-    """Version 1 signed by ``signer``, then a handover to Risley (signed by ``later`` if given)."""
-    v1 = issue_version(key=signer, issuer="prison:WYI", pid=pid, ver=1, prev=None, content=content, iat=iat)
-    v2 = issue_version(
-        key=later or signer,
-        issuer="prison:WYI",
-        pid=pid,
-        ver=2,
-        prev=v1.digest,
-        content=content,
-        iat=iat + 60,
-        handover=Handover(to="prison:RSY", reason="transfer", date="2026-12-01"),
-        holder=receiver.public,
-    )
-    return [v1.serialize(), v2.serialize()]
-
-
 def test_a_revoked_key_cannot_sign_a_new_history_whatever_iat_it_claims(pair: Pair, reference: dict[str, Any]) -> None:
     """A stolen key, revoked, backdates a whole history to before its revocation: key_revoked, nothing stored.
     A history whose newest version is signed by a key in good standing vouches for older ones a revoked key signed."""
@@ -236,12 +199,12 @@ def test_a_revoked_key_cannot_sign_a_new_history_whatever_iat_it_claims(pair: Pa
     peer = replace(fetch(wymott), keys=(current.public, stolen.public), revoked={stolen.kid: now - 5})
     trust(risley, peer)
     receiver = risley.deployment.identity.keyring.active
-    forged = _backdated_history(
+    forged = backdated_history(
         stolen, pid="6f1c2b8e-3d4a-4b5c-8d6e-7f8091a2b3c4", content=content, iat=now - 86_400, receiver=receiver
     )
     refused(risley, {"history": forged}, "key_revoked")
     assert counts(risley) == (0, 0)
-    vouched = _backdated_history(
+    vouched = backdated_history(
         stolen,
         pid="7a2d3c9f-4e5b-4c6d-9e7f-8091a2b3c4d5",
         content=content,
@@ -260,7 +223,7 @@ def test_a_version_dated_far_away_gets_a_clear_code(pair: Pair, reference: dict[
     wymott, risley = pair
     key = wymott.deployment.identity.keyring.active
     receiver = risley.deployment.identity.keyring.active
-    history = _backdated_history(
+    history = backdated_history(
         key, pid="8b3e4d0a-5f6c-4d7e-8f80-91a2b3c4d5e6", content=parse_content(reference), iat=iat, receiver=receiver
     )
     refused(risley, {"history": history}, "issue_time_invalid")

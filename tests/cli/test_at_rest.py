@@ -20,7 +20,7 @@ from passport.services.principals import Principal
 from passport.services.records import create_passport
 from passport.services.storage import transaction
 from schemas import parse_content
-from tests.cli.test_cli import _one_line_error, passport
+from tests.cli.command import one_line_error, passport
 from tests.conftest import free_port
 from tests.tamper import rewrite_audit_trail, unkeyed, unkeyed_seal
 
@@ -112,5 +112,5 @@ def test_audit_verify_reports_a_trail_rewritten_without_the_key(
     assert intact.returncode == 0 and intact.stdout.startswith("audit trail intact: 5 rows"), intact.stderr
     rewrite_audit_trail(database_url, remove=2, rehash=unkeyed, reseal=unkeyed_seal)
     tampered = passport("audit", "verify", "--database-url", database_url, home=home)
-    _one_line_error(tampered, "audit_tampered")
+    one_line_error(tampered, "audit_tampered")
     assert tampered.returncode == 1

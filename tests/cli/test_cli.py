@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +15,7 @@ from passport.services.principals import Principal
 from passport.services.records import create_passport
 from passport.services.storage import transaction
 from schemas import parse_content
-
-
-def passport(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh process, the way a person would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")} | {"PASSPORT_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=env,
-        check=False,
-        timeout=60,
-    )
-
-
-def _one_line_error(result: subprocess.CompletedProcess[str], code: str) -> None:
-    assert result.returncode != 0
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith(f"error: {code}: ")
-    assert "Traceback" not in result.stderr + result.stdout
+from tests.cli.command import one_line_error, passport
 
 
 @pytest.fixture
@@ -69,16 +46,16 @@ def test_init_creates_a_0600_key_and_refuses_to_overwrite(home: Path) -> None:
     assert len(keys) == 1 and keys[0].stat().st_mode & 0o777 == 0o600
     before = (home / "issuer.json").read_text()
     again = passport("init", "--org-id", "prison:RSY", "--name", "HMP Risley", "--kind", "prison", home=home)
-    _one_line_error(again, "already_exists")
+    one_line_error(again, "already_exists")
     assert (home / "issuer.json").read_text() == before
 
 
 def test_init_refuses_bad_input(tmp_path: Path) -> None:
     """A wrong id or kind: one line, exit 1, nothing created."""
     result = passport("init", "--org-id", "WYI", "--name", "HMP Wymott", "--kind", "prison", home=tmp_path / "h")
-    _one_line_error(result, "invalid_request")
+    one_line_error(result, "invalid_request")
     result = passport("init", "--org-id", "prison:WYI", "--name", "x", "--kind", "castle", home=tmp_path / "h")
-    _one_line_error(result, "invalid_request")
+    one_line_error(result, "invalid_request")
     assert not (tmp_path / "h" / "issuer.json").exists()
 
 
@@ -87,13 +64,13 @@ def test_token_create_prints_the_token_and_nothing_else(home: Path) -> None:
     result = passport("token", "create", "--role", "care_staff", home=home)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("cpt_") and result.stdout.count("\n") == 1 and " " not in result.stdout.strip()
-    _one_line_error(passport("token", "create", "--role", "governor", home=home), "invalid_request")
-    _one_line_error(passport("token", "create", "--role", "authority", home=home), "invalid_request")
+    one_line_error(passport("token", "create", "--role", "governor", home=home), "invalid_request")
+    one_line_error(passport("token", "create", "--role", "authority", home=home), "invalid_request")
 
 
 def test_commands_without_an_identity_say_so(tmp_path: Path) -> None:
     """No `passport init` yet: a clear one-line error."""
-    _one_line_error(passport("token", "create", "--role", "care_staff", home=tmp_path / "none"), "configuration_error")
+    one_line_error(passport("token", "create", "--role", "care_staff", home=tmp_path / "none"), "configuration_error")
 
 
 def test_verify_prints_what_was_verified(home: Path, issued: str, tmp_path: Path) -> None:
@@ -113,15 +90,15 @@ def test_verify_fails_in_one_line_with_exit_1(home: Path, issued: str, tmp_path:
     """A damaged signature, an unknown issuer, garbage, a missing file: one line each, exit 1."""
     jwt = SdJwt.parse(issued).issuer_jwt
     damaged = issued.replace(jwt, jwt[:-4] + ("AAAA" if not jwt.endswith("AAAA") else "BBBB"))
-    _one_line_error(passport("verify", "-", home=home, stdin=damaged), "signature_invalid")
-    _one_line_error(passport("verify", "-", home=home, stdin="not a token"), "malformed_token")
-    _one_line_error(passport("verify", str(tmp_path / "missing.txt"), home=home), "invalid_request")
+    one_line_error(passport("verify", "-", home=home, stdin=damaged), "signature_invalid")
+    one_line_error(passport("verify", "-", home=home, stdin="not a token"), "malformed_token")
+    one_line_error(passport("verify", str(tmp_path / "missing.txt"), home=home), "invalid_request")
     other = tmp_path / "risley"
     assert (
         passport("init", "--org-id", "prison:RSY", "--name", "HMP Risley", "--kind", "prison", home=other).returncode
         == 0
     )
-    _one_line_error(passport("verify", "-", home=other, stdin=issued), "unknown_key")
+    one_line_error(passport("verify", "-", home=other, stdin=issued), "unknown_key")
 
 
 def test_usage_errors_are_one_line(home: Path) -> None:
@@ -148,7 +125,7 @@ def test_audit_verify_detects_a_changed_row(home: Path, issued: str) -> None:
         connection.execute(text("DROP TRIGGER audit_no_update"))
         connection.execute(text("UPDATE audit SET org = 'prison:XXX' WHERE seq = 1"))
     engine.dispose()
-    _one_line_error(passport("audit", "verify", home=home), "audit_tampered")
+    one_line_error(passport("audit", "verify", home=home), "audit_tampered")
 
 
 def test_import_refuses_what_does_not_verify_in_one_line(home: Path, issued: str, tmp_path: Path) -> None:
@@ -159,8 +136,8 @@ def test_import_refuses_what_does_not_verify_in_one_line(home: Path, issued: str
     forged = jwt[:middle] + ("A" if jwt[middle] != "A" else "B") + jwt[middle + 1 :] + "~" + disclosures
     history = tmp_path / "history.json"
     history.write_text(json.dumps({"history": [forged]}))
-    _one_line_error(passport("import", str(history), home=home), "signature_invalid")
-    _one_line_error(passport("import", "cp:/not-a-card", home=home), "malformed_token")
+    one_line_error(passport("import", str(history), home=home), "signature_invalid")
+    one_line_error(passport("import", "cp:/not-a-card", home=home), "malformed_token")
     after = _table_counts(home)
     assert after["version"] == before["version"] and after["passport"] == before["passport"]
     assert after["audit"] == before["audit"] + 2  # the two refusals, and nothing else

@@ -14,7 +14,7 @@ from passport.core.card import issue_card
 from passport.core.identity import load_identity
 from passport.core.versions import issue_version
 from schemas import parse_content
-from tests.cli.test_cli import _one_line_error, passport
+from tests.cli.command import one_line_error, passport
 from tests.conftest import LiveServer
 
 PID = "0b7d2f64-1c1e-4f7a-9b0a-3d6c2f9e8a11"
@@ -43,12 +43,12 @@ def test_rotation_keeps_old_signatures_valid_and_revocation_fails_later_ones(
     assert identity.keyring.active.kid != old.kid
     assert {k["kid"] for k in identity.keyring.jwks()["keys"]} == {old.kid, identity.keyring.active.kid}
     assert passport("verify", "-", home=home, stdin=before).returncode == 0
-    _one_line_error(passport("key", "revoke", identity.keyring.active.kid, home=home), "invalid_request")
+    one_line_error(passport("key", "revoke", identity.keyring.active.kid, home=home), "invalid_request")
     assert passport("key", "revoke", old.kid, home=home).returncode == 0
     assert passport("verify", "-", home=home, stdin=before).returncode == 0
     after = _version(old, reference, iat=int(time.time()) + 5)
-    _one_line_error(passport("verify", "-", home=home, stdin=after), "key_revoked")
-    _one_line_error(passport("key", "revoke", "no-such-key", home=home), "not_found")
+    one_line_error(passport("verify", "-", home=home, stdin=after), "key_revoked")
+    one_line_error(passport("key", "revoke", "no-such-key", home=home), "not_found")
 
 
 def test_a_trust_list_moves_to_a_desk_with_no_network(tmp_path: Path, reference: dict[str, Any]) -> None:
@@ -69,14 +69,14 @@ def test_a_trust_list_moves_to_a_desk_with_no_network(tmp_path: Path, reference:
         content=parse_content(reference),
         now=int(time.time()),
     )
-    _one_line_error(passport("verify", "-", home=desk, stdin=card), "unknown_key")
+    one_line_error(passport("verify", "-", home=desk, stdin=card), "unknown_key")
     imported = passport("trust", "import", str(tmp_path / "trust.json"), home=desk)
     assert imported.returncode == 0 and "trusted 1 organisations" in imported.stdout
     verified = passport("verify", "-", home=desk, stdin=card)
     assert verified.returncode == 0, verified.stderr
     assert json.loads(verified.stdout)["issuer"] == "prison:WYI"
     assert "prison:WYI" in passport("trust", "list", home=desk).stdout
-    _one_line_error(passport("trust", "import", str(tmp_path / "missing.json"), home=desk), "invalid_request")
+    one_line_error(passport("trust", "import", str(tmp_path / "missing.json"), home=desk), "invalid_request")
 
 
 def test_trust_add_pins_only_what_a_person_checked(live_server: LiveServer, tmp_path: Path) -> None:
@@ -85,23 +85,23 @@ def test_trust_add_pins_only_what_a_person_checked(live_server: LiveServer, tmp_
     _init(desk, "prison:RSY", "HMP Risley")
     kid = httpx.get(f"{live_server.url}/.well-known/jwks.json").json()["keys"][0]["kid"]
     unasked = passport("trust", "add", live_server.url, home=desk)
-    _one_line_error(unasked, "untrusted_issuer")
+    one_line_error(unasked, "untrusted_issuer")
     assert kid in unasked.stdout  # the thumbprints were shown
-    _one_line_error(
+    one_line_error(
         passport("trust", "add", live_server.url, "--expect-thumbprint", "B" * 43, home=desk), "untrusted_issuer"
     )
     assert passport("trust", "list", home=desk).stdout == ""
     added = passport("trust", "add", live_server.url, "--expect-thumbprint", kid, home=desk)
     assert added.returncode == 0, added.stderr
     assert passport("trust", "list", home=desk).stdout.startswith("prison:WYI\tHMP Wymott")
-    _one_line_error(passport("trust", "add", "http://127.0.0.1:1", home=desk), "configuration_error")
+    one_line_error(passport("trust", "add", "http://127.0.0.1:1", home=desk), "configuration_error")
 
 
 def test_a_kid_that_begins_with_a_dash_is_taken_as_the_key(tmp_path: Path) -> None:
     """A thumbprint is base64url: one in 64 begins with "-", and must not be read as an option."""
     home = tmp_path / "wymott"
     _init(home)
-    _one_line_error(passport("key", "revoke", "-" + "A" * 42, home=home), "not_found")
+    one_line_error(passport("key", "revoke", "-" + "A" * 42, home=home), "not_found")
 
 
 def test_a_peer_listing_a_key_another_organisation_holds_is_refused_and_breaks_nothing(
@@ -123,7 +123,7 @@ def test_a_peer_listing_a_key_another_organisation_holds_is_refused_and_breaks_n
         impostor = {**wymott_entry, "id": "prison:EVL", "name": "Not a prison", "jwks": stolen}
         bad = tmp_path / "bad.json"
         bad.write_text(json.dumps({"format": "care-passport-trust-list/1", "peers": [impostor]}))
-        _one_line_error(passport("trust", "import", str(bad), home=desk), "key_conflict")
+        one_line_error(passport("trust", "import", str(bad), home=desk), "key_conflict")
         assert "prison:EVL" not in passport("trust", "list", home=desk).stdout
         assert passport("verify", "-", home=desk, stdin=version).returncode == 0
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from passport.services.storage import AuditRow, PrincipalRow, WebSessionRow, reading, transaction, utcnow
-from tests.cli.test_cli import _one_line_error, passport
+from tests.cli.command import one_line_error, passport
 from tests.conftest import LiveServer
 
 
@@ -81,7 +81,7 @@ def test_a_revoked_token_stops_at_once_on_the_api_and_the_pages(live_server: Liv
     ended = pages.get("/staff", follow_redirects=False)
     assert ended.status_code == 303 and ended.headers["location"].startswith("/staff/sign-in")
     assert token_id not in _cli(live_server, "token", "list").stdout
-    _one_line_error(_cli(live_server, "token", "revoke", token_id), "already_exists")
+    one_line_error(_cli(live_server, "token", "revoke", token_id), "already_exists")
     with reading(live_server.deployment.engine) as session:
         assert session.exec(select(WebSessionRow).where(WebSessionRow.principal_id == token_id)).first() is None
         row = session.exec(select(AuditRow).where(AuditRow.action == "token_revoke")).one()  # once, not twice
@@ -111,15 +111,15 @@ def test_an_expired_token_is_refused_and_ends_its_sessions(live_server: LiveServ
 def test_bad_token_commands_change_nothing(live_server: LiveServer) -> None:
     """An unknown id, a lifetime that is not one, or one past two years: one line, exit 1, nothing stored."""
     before = _counts(live_server)
-    _one_line_error(_cli(live_server, "token", "revoke", "no-such-token"), "not_found")
+    one_line_error(_cli(live_server, "token", "revoke", "no-such-token"), "not_found")
     for lifetime in ("forever", "0d", "731d", "-5d", "1y"):
         made = _cli(live_server, "token", "create", "--role", "care_staff", "--expires-in", lifetime)
-        _one_line_error(made, "invalid_request")
+        one_line_error(made, "invalid_request")
         assert made.stdout == ""
     # A name that would forge a line of `token list`, or send escapes to the administrator's terminal.
     forged = "evil\nffffffff-0000-4000-8000-000000000000\tAdmin\tadmin\tprison:WYI\t-\t2025-01-01T00:00Z"
     for name in (forged, "tab\there", "\x1b[31mred\x1b[0m"):
-        _one_line_error(_cli(live_server, "token", "create", "--role", "care_staff", "--name", name), "invalid_request")
+        one_line_error(_cli(live_server, "token", "create", "--role", "care_staff", "--name", name), "invalid_request")
     assert _counts(live_server) == before
 
 

@@ -409,6 +409,15 @@ def test_a_view_with_the_wrong_nonce_is_refused(issued: SdJwt, holder_key: Signi
         )
 
 
+def test_a_view_older_than_its_window_is_refused(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
+    """RFC 9901 s.7.3: the Key Binding JWT's iat must be within an acceptable window."""
+    old = present(issued, disclosures=issued.disclosures, key=holder_key, audience=AUDIENCE, nonce="n", iat=NOW - 3600)
+    policy = KeyBindingPolicy(audience=AUDIENCE, max_age=600)
+    with pytest.raises(KeyBindingInvalid, match="older than"):
+        verify(old, trust=trust, key_binding=policy, now=NOW)
+    assert verify(old, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW).claims
+
+
 Change = Callable[[SdJwt, SdJwt], list[Disclosure]]
 
 

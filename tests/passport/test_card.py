@@ -10,12 +10,23 @@ from typing import Any
 
 import pytest
 
-from crypto import MAX_INFLATED_BYTES, SigningKey, TrustedKey, TrustStore, b64url_encode, sign_compact
+from crypto import (
+    MAX_INFLATED_BYTES,
+    SigningKey,
+    TrustedKey,
+    TrustStore,
+    b64url_decode,
+    b64url_encode,
+    parse_json,
+    sign_compact,
+)
+from crypto.jws import inflate_deflated
 from passport.core.card import (
     CARD_TYP,
     CLOCK_SKEW_SECONDS,
     DEFAULT_TTL_SECONDS,
     MAX_ALERTS,
+    MAX_TTL_SECONDS,
     Alert,
     Card,
     card_alerts,
@@ -382,3 +393,23 @@ def test_card_with_malformed_claims_is_refused(
 def test_card_longer_than_a_qr_code_is_refused(trust: TrustStore) -> None:
     with refusal(TokenTooLarge, "token_too_large", "longer than one QR code"):
         Card.verify("a" * 2000 + ".b.c", trust=trust, now=NOW)
+
+
+def test_a_card_that_claims_to_live_longer_than_any_card_is_refused(
+    key: SigningKey, trust: TrustStore, reference: dict[str, Any]
+) -> None:
+    """A key later revoked could otherwise mint backdated cards that never expire."""
+    jws = issue_card(
+        key=key,
+        issuer=WYMOTT,
+        pid=str(uuid.uuid4()),
+        ver=1,
+        digest="A" * 43,
+        content=parse_content(reference),
+        now=NOW,
+    )
+    claims = parse_json(inflate_deflated(b64url_decode(jws.split(".")[1])))
+    assert Card.verify(jws, trust=trust, now=NOW).ver == 1
+    forever = sign_compact(key=key, typ=CARD_TYP, claims=claims | {"exp": NOW + MAX_TTL_SECONDS + 10}, deflate=True)
+    with pytest.raises(MalformedToken, match="longer life"):
+        Card.verify(forever, trust=trust, now=NOW)

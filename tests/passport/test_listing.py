@@ -20,8 +20,8 @@ from passport.services.deployment import Deployment
 from passport.services.list_entries import keep_entry, list_entry
 from passport.services.listing import PAGE_SIZE, ListingPage, list_passports
 from passport.services.local_keys import LocalKeys, bind
-from passport.services.people import create_person_principal, request_correction
-from passport.services.principals import Principal
+from passport.services.people import request_correction
+from passport.services.principals import Principal, create_person_principal
 from passport.services.records import amend_passport, create_passport
 from passport.services.storage import ListEntryRow, PassportRow, VersionRow, make_engine, transaction, utcnow
 from schemas import Subject, parse_content
