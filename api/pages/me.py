@@ -5,7 +5,7 @@ Written the easy-read way (Mencap; Department of Health, "Making written informa
 short sentences, one idea each, everyday words, a picture beside each part, hard words explained where they
 are used. The pages only ever show the signed-in person's own passport: no URL or form names a passport, and
 the domain functions (passport.services.people) find it from the session's principal. Every form carries the session's
-CSRF token; every page sends the pages' Content-Security-Policy (api.pages.web.render).
+CSRF token; every page sends the pages' Content-Security-Policy (api.pages.common.render).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.session import check_csrf
-from api.pages.web import PersonSession, redirect, render
+from api.pages.common.render import redirect, render
+from api.pages.common.session import PersonSession, check_csrf
 from passport.services import (
     MAX_CORRECTION_CHARS,
     PERSON_IDLE,

@@ -23,8 +23,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.session import check_csrf
-from api.pages.web import StaffSession, render
+from api.pages.common.render import render
+from api.pages.common.session import StaffSession, check_csrf
 from api.problems import status_for
 from passport.core import MAX_IMAGE_BYTES, Card, decode_image, jws_from_scan
 from passport.services import (

@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import DeploymentDep, SourceDep
 from api.pages import staff_custody, staff_edit, staff_print, staff_record
+from api.pages.common.render import redirect
+from api.pages.common.session import StaffSession
 from api.pages.staff_display import organisation
 from api.pages.staff_editing import Editor, may_edit
 from api.pages.staff_fields import Checked, Values, check_content_error, check_required, read_values
 from api.pages.staff_forms_consent import build_new_passport, new_passport_parts, new_passport_renames
 from api.pages.staff_page import Posted, organisation_names, page, require_csrf
 from api.pages.staff_words import say
-from api.pages.web import StaffSession, redirect
 from passport.services import create_passport, list_passports, require, transaction
 from schemas import PassportContent, parse_content
 from schemas.errors import InvalidContent

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
+from api.pages.common.session import StaffSession
 from api.pages.staff_changes import Race
 from api.pages.staff_display import show_section
 from api.pages.staff_editing import Editor, find_item, with_item, with_section, without_item
@@ -18,7 +19,6 @@ from api.pages.staff_forms_eligibility import kept_scheme
 from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
 from api.pages.staff_saving import Edit, editable, save
 from api.pages.staff_words import options
-from api.pages.web import StaffSession
 from schemas.errors import InvalidRequest, NotFound
 
 router = APIRouter(include_in_schema=False)

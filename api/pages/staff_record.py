@@ -10,13 +10,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
+from api.pages.common.render import redirect
+from api.pages.common.session import StaffSession
 from api.pages.staff_display import Row, Shown, organisation, show_section
 from api.pages.staff_editing import custodian, may_edit
 from api.pages.staff_fields import SectionForm
 from api.pages.staff_forms import FORMS
 from api.pages.staff_page import Pid, Posted, organisation_names, page, person_name, require_csrf
 from api.pages.staff_words import say
-from api.pages.web import StaffSession, redirect
 from passport.core import card_alerts
 from passport.services import (
     CODE_LIFETIME,
