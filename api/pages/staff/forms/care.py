@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from api.pages.staff_fields import (
+from api.pages.staff.forms.fields import (
     YES_NO,
     Field,
     Part,
@@ -19,7 +19,7 @@ from api.pages.staff_fields import (
     text,
     yes_no,
 )
-from api.pages.staff_words import options, say
+from api.pages.staff.words import options, say
 
 ORG_HINT = "An organisation id, for example la:E07000127 (a council), health:RW4 (NHS) or prison:WYI."
 LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import redirect
 from api.pages.common.session import StaffSession
-from api.pages.staff_display import Row, Shown, organisation, show_section
-from api.pages.staff_editing import custodian, may_edit
-from api.pages.staff_fields import SectionForm
-from api.pages.staff_forms import FORMS
-from api.pages.staff_page import Pid, Posted, organisation_names, page, person_name, require_csrf
-from api.pages.staff_words import say
+from api.pages.staff.amend import custodian, may_edit
+from api.pages.staff.display import Row, Shown, organisation, show_section
+from api.pages.staff.forms import FORMS
+from api.pages.staff.forms.fields import SectionForm
+from api.pages.staff.page import Pid, Posted, organisation_names, page, person_name, require_csrf
+from api.pages.staff.words import say
 from passport.core import card_alerts
 from passport.services import (
     CODE_LIFETIME,

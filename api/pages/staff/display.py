@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.pages.staff_editing import item_key
-from api.pages.staff_fields import Field, SectionForm, fields_of
-from api.pages.staff_forms_care import day
-from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, WORDS, say
+from api.pages.staff.amend import item_key
+from api.pages.staff.forms.care import day
+from api.pages.staff.forms.fields import Field, SectionForm, fields_of
+from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, WORDS, say
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from starlette.datastructures import FormData
 
 from api.pages.common.render import render
 from api.pages.common.session import check_csrf
-from api.pages.staff_editing import may_edit
-from api.pages.staff_fields import first_target
-from api.pages.staff_forms_care import day
-from api.pages.staff_words import say
+from api.pages.staff.amend import may_edit
+from api.pages.staff.forms.care import day
+from api.pages.staff.forms.fields import first_target
+from api.pages.staff.words import say
 from passport.core import PID_PATTERN, Identity
 from passport.services import WebSession, list_peers
 from schemas.errors import InvalidRequest, NotFound
