@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.pages.staff.forms.care import ORG_HINT, day
+from api.pages.staff.forms.care import ORG_HINT
 from api.pages.staff.forms.fields import (
     YES_NO,
     Field,
@@ -22,7 +22,7 @@ from api.pages.staff.forms.fields import (
     text,
     yes_no,
 )
-from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, options, say
+from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, day, options, say
 from schemas.errors import InvalidRequest
 
 _ABLE = (("yes", "Can achieve it"), ("no", "Cannot achieve it"))
