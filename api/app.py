@@ -10,9 +10,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import metrics, problems
+from api import metrics, pages, problems
 from api.limits import BodyLimit
-from api.pages import me, reception, signin, staff
 from api.routes import cards, health, passports, sharing, verify, wellknown
 from api.settings import Settings
 from passport.core import MAX_HISTORY_CHARS, MAX_IMAGE_BYTES
@@ -43,11 +42,10 @@ def build_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    problems.install(app)
+    problems.install(app, pages=pages.ERROR_PAGES)
     for module in (passports, sharing, cards, verify, wellknown, health, metrics):
         app.include_router(module.router)
-    for page in (signin, reception, staff, me):
-        app.include_router(page.router)
+    pages.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

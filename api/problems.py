@@ -4,22 +4,24 @@ Every :class:`PassportError` maps to a status by its class; request-validation e
 become ``invalid_content`` naming each field, without echoing what was sent (it may be
 health data). Nothing else reaches the client: an unexpected exception is a bare 500
 with no detail, and its traceback goes to the log without the request body.
+
+This layer knows nothing of the web pages. The app hands ``install`` an :class:`ErrorPages` (``api.pages`` has
+one): for the requests it ``shows``, an error is drawn as its page, with the same status, instead of problem+json.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auditing import audit_refusal
-from api.pages.web import SignInNeeded, is_page, render
 from schemas import describe_errors
 from schemas.errors import (
     AccessDenied,
@@ -95,33 +97,20 @@ def problem_response(error: PassportError, *, status: int | None = None) -> JSON
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-_PAGE_TITLES = {
-    400: "Something in the form is not right",
-    401: "Please sign in",
-    403: "You cannot do that here",
-    404: "Page not found",
-    409: "This passport has moved on",
-    412: "Someone else changed this passport first",
-    422: "Something in the form is not right",
-    503: "The service is not available",
-}
+class ErrorPages(Protocol):
+    """How errors look on requests that are not for the API (the web pages): the same errors, drawn another way."""
 
+    def shows(self, request: Request) -> bool:
+        """Whether errors on this request are drawn here rather than as problem+json."""
+        ...
 
-def error_page(request: Request, error: PassportError) -> Response:
-    """An error on the pages, as a page in plain words (never a traceback)."""
-    status = status_for(error)
-    detail = error.detail[0].upper() + error.detail[1:] + ("" if error.detail.endswith(".") else ".")
-    if error.errors:
-        detail += " " + "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
-    back = (
-        "/me"
-        if request.url.path.startswith("/me")
-        else "/reception"
-        if request.url.path.startswith("/reception")
-        else "/staff"
-    )
-    title = _PAGE_TITLES.get(status, "Something went wrong")
-    return render(request, "error.html", status_code=status, title=title, detail=detail, back=back)
+    def error(self, request: Request, error: PassportError) -> Response:
+        """One of our errors (its status is ``status_for(error)``)."""
+        ...
+
+    def unexpected(self, request: Request) -> Response:
+        """An unexpected error: a 500 that says nothing of what went wrong."""
+        ...
 
 
 def _without_body(errors: Sequence[Any]) -> list[Any]:
@@ -132,18 +121,17 @@ def _without_body(errors: Sequence[Any]) -> list[Any]:
     ]
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers on an app."""
+def install(app: FastAPI, *, pages: ErrorPages | None = None) -> None:
+    """Register the handlers on an app; errors on the requests ``pages`` shows are drawn by it."""
+
+    def shown(request: Request, error: PassportError) -> Response:
+        if pages is not None and pages.shows(request):
+            return pages.error(request, error)
+        return problem_response(error)
 
     @app.exception_handler(PassportError)
     async def _passport_error(request: Request, exc: PassportError) -> Response:
-        if is_page(request):
-            return error_page(request, exc)
-        return problem_response(exc)
-
-    @app.exception_handler(SignInNeeded)
-    async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
-        return RedirectResponse(exc.where, status_code=303)
+        return shown(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -155,13 +143,13 @@ def install(app: FastAPI) -> None:
         )
         errors = describe_errors(_without_body(exc.errors()), exc.body)
         invalid = InvalidContent("the request body is not valid", errors=errors)
-        return error_page(request, invalid) if is_page(request) else problem_response(invalid)
+        return shown(request, invalid)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             missing = NotFound("there is no page here")
-            return error_page(request, missing) if is_page(request) else problem_response(missing)
+            return shown(request, missing)
         if exc.status_code == 405:
             return problem_response(InvalidRequest("that method is not allowed here"), status=405)
         return problem_response(InvalidRequest(str(exc.detail)))
@@ -172,9 +160,8 @@ def install(app: FastAPI) -> None:
         route = getattr(request.scope.get("route"), "path", "an unknown route")
         log.exception("unexpected error on %s %s", request.method, route)
         response: Response
-        if is_page(request):
-            detail = "Something went wrong on our side. Nothing was changed. Please try again."
-            response = render(request, "error.html", status_code=500, title="Sorry", detail=detail, back="/")
+        if pages is not None and pages.shows(request):
+            response = pages.unexpected(request)
         else:
             body = {
                 "type": "about:blank",

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages import session as web_session
-from api.pages.web import STAFF_ROLES, redirect, render
+from api.pages.common import session as web_session
+from api.pages.common.render import redirect, render
+from api.pages.common.session import STAFF_ROLES
 from passport.services import (
     authenticate,
     code_selector,

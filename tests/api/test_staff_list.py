@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from api.pages.staff import page_links
+from api.pages.staff.listing import page_links
 from passport.core.identity import IssuerInfo, init_identity
 from tests.conftest import LiveServer, create_people
 

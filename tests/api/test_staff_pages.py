@@ -13,12 +13,12 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from api.pages.staff_changes import what_changed
-from api.pages.staff_editing import Editor, next_id, same, with_item, with_section, without_item
-from api.pages.staff_fields import check_content_error, fields_of
-from api.pages.staff_forms import FORMS
-from api.pages.staff_forms_person import SUBJECT
-from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, WORDS
+from api.pages.staff.amend import Editor, next_id, same, with_item, with_section, without_item
+from api.pages.staff.forms import FORMS
+from api.pages.staff.forms.fields import check_content_error, fields_of
+from api.pages.staff.forms.person import SUBJECT
+from api.pages.staff.race import what_changed
+from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, WORDS
 from passport.services.people import open_corrections, request_correction
 from passport.services.principals import Principal, create_person_principal
 from passport.services.storage import AuditRow, transaction

@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from api.pages.staff_fields import (
+from api.pages.staff.forms.care import LA_HINT
+from api.pages.staff.forms.fields import (
     Field,
     Group,
     Part,
@@ -19,7 +20,6 @@ from api.pages.staff_fields import (
     lines,
     text,
 )
-from api.pages.staff_forms_care import LA_HINT
 
 IDENTIFIER_FIELDS = (
     ("noms", "Prison number (NOMS)"),

@@ -1,5 +1,6 @@
 """The passport as staff read it: each section and item as rows of label and value, drawn from the same field
-definitions as the forms, so that everything a form can record is also shown (on screen and on the A4 print)."""
+definitions as the forms, so that everything a form can record is also shown (on screen and on the A4 print).
+``record_context`` is the whole record, for the pages that show it all."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.pages.staff_editing import item_key
-from api.pages.staff_fields import Field, SectionForm, fields_of
-from api.pages.staff_forms_care import day
-from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, WORDS, say
+from api.pages.staff.amend import item_key
+from api.pages.staff.forms import FORMS
+from api.pages.staff.forms.fields import Field, SectionForm, fields_of
+from api.pages.staff.page import person_name
+from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, WORDS, day, say
+from passport.services import StoredVersion
+from schemas import AUDIENCES, PassportContent
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,46 @@ class Shown:
     title: str
     rows: tuple[Row, ...]
     recorded: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the record as the passport page shows it."""
+
+    form: SectionForm
+    shown: list[Shown]
+
+
+def record_sections(content: dict[str, object], names: dict[str, str]) -> list[Section]:
+    """Every section after ``subject``, in passport order (consent is shown apart)."""
+    return [Section(form, show_section(form, content, names)) for form in FORMS.values() if form.section != "subject"]
+
+
+def consent_rows(content: PassportContent) -> list[Row]:
+    """Per audience, what it may see now and the items kept from it."""
+    consent = content.consent
+    rows = []
+    for audience in AUDIENCES:
+        permitted = [say("section", s) for s in consent.permitted_sections(audience)]
+        withheld = sorted(consent.withheld_items(audience))
+        text = ", ".join(permitted) if permitted else "Nothing"
+        if withheld and permitted:
+            text += f". Kept from them: {', '.join(withheld)}"
+        rows.append(Row(say("audience", audience), text))
+    return rows
+
+
+def record_context(stored: StoredVersion, content: PassportContent, names: dict[str, str]) -> dict[str, Any]:
+    """What every page that shows the whole record (the passport page, its A4 print) draws it from."""
+    return {
+        "stored": stored,
+        "name": person_name(stored.content),
+        "subject": show_section(FORMS["subject"], stored.content, names)[0],
+        "sections": record_sections(stored.content, names),
+        "consent": content.consent,
+        "consent_rows": consent_rows(content),
+        "issuer": organisation(stored.issuer, names),
+    }
 
 
 def organisation(org: object, names: Mapping[str, str]) -> str:

@@ -1,5 +1,5 @@
 """Editing the sections of a passport: for a list section, a page of its items (each to change or remove) and a
-form per item; for any other section, one form. Every save makes a new version (``staff_saving.save``)."""
+form per item; for any other section, one form. Every save makes a new version (``saving.save``)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.staff_changes import Race
-from api.pages.staff_display import show_section
-from api.pages.staff_editing import Editor, find_item, with_item, with_section, without_item
-from api.pages.staff_fields import Checked, Part, SectionForm, Values
-from api.pages.staff_forms import form_for
-from api.pages.staff_forms_eligibility import kept_scheme
-from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
-from api.pages.staff_saving import Edit, editable, save
-from api.pages.staff_words import options
-from api.pages.web import StaffSession
+from api.pages.common.session import StaffSession
+from api.pages.staff.amend import Editor, find_item, with_item, with_section, without_item
+from api.pages.staff.display import show_section
+from api.pages.staff.forms import form_for
+from api.pages.staff.forms.eligibility import kept_scheme
+from api.pages.staff.forms.fields import Checked, Part, SectionForm, Values
+from api.pages.staff.page import Pid, Posted, page, person_name, require_csrf
+from api.pages.staff.race import Race
+from api.pages.staff.saving import Edit, editable, save
+from api.pages.staff.words import options
 from schemas.errors import InvalidRequest, NotFound
 
 router = APIRouter(include_in_schema=False)

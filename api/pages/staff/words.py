@@ -1,4 +1,5 @@
-"""The words staff read for each coded value of the passport: need domains, equipment, effectiveness, consent.
+"""The words staff read for each coded value of the passport (need domains, equipment, effectiveness, consent),
+and its dates as staff read them.
 
 The schemas keep stable codes (``not_effective``, ``verbal_with_advocate``); staff pages show these plain British
 English labels instead. Every code of every ``Literal`` in the schemas has a label here (a test checks it), so
@@ -8,6 +9,9 @@ a new code cannot reach a page as a raw identifier.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+
+from api.pages.staff.forms.fields import as_text
 
 CARE_ACT_OUTCOME_WORDS: Mapping[str, str] = {
     # Care and Support (Eligibility Criteria) Regulations 2015, reg 2(2)(a)-(j).
@@ -171,3 +175,12 @@ def say(kind: str, code: object) -> str:
 def options(kind: str, *, leave_out: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
     """``(code, label)`` pairs of a kind, in the order above, for a select or a group of radios."""
     return tuple((code, label) for code, label in WORDS[kind].items() if code not in leave_out)
+
+
+def day(value: object) -> str:
+    """An ISO date as staff read it: 2 May 2025 (anything else as it is)."""
+    try:
+        found = date.fromisoformat(str(value))
+    except ValueError:
+        return as_text(value)
+    return f"{found.day} {found:%B %Y}"

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.pages.staff_display import organisation
-from api.pages.staff_editing import item_key
-from api.pages.staff_fields import fields_of
-from api.pages.staff_forms import FORMS
-from api.pages.staff_words import say
+from api.pages.staff.amend import item_key
+from api.pages.staff.display import organisation
+from api.pages.staff.forms import FORMS
+from api.pages.staff.forms.fields import fields_of
+from api.pages.staff.words import say
 from passport.services import Principal, StoredVersion, get_current, get_version
 from schemas import AUDIENCES, SECTIONS
 

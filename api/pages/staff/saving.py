@@ -15,12 +15,13 @@ from typing import Any, Protocol
 
 from fastapi.responses import HTMLResponse, Response
 
-from api.pages.staff_changes import Race, lost_race
-from api.pages.staff_editing import Editor, custodian
-from api.pages.staff_fields import Checked, Part, Values, check_content_error, check_required, read_values
-from api.pages.staff_page import Posted, form_int, organisation_names
-from api.pages.staff_words import say
-from api.pages.web import StaffSession, redirect
+from api.pages.common.render import redirect
+from api.pages.common.session import StaffSession
+from api.pages.staff.amend import Editor, custodian
+from api.pages.staff.forms.fields import Checked, Part, Values, check_content_error, check_required, read_values
+from api.pages.staff.page import Posted, form_int, organisation_names
+from api.pages.staff.race import Race, lost_race
+from api.pages.staff.words import say
 from passport.core import card_changed
 from passport.services import (
     Deployment,

@@ -1,5 +1,5 @@
 """What every staff page shares: rendering with the staff words, the passport id in the path, the posted form,
-the CSRF check, and the names of organisations."""
+the CSRF check, the names of organisations, and reading the current version."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.pages.session import check_csrf
-from api.pages.staff_editing import may_edit
-from api.pages.staff_fields import first_target
-from api.pages.staff_forms_care import day
-from api.pages.staff_words import say
-from api.pages.web import render
+from api.pages.common.render import render
+from api.pages.common.session import check_csrf
+from api.pages.staff.amend import may_edit
+from api.pages.staff.forms.fields import first_target
+from api.pages.staff.words import day, say
 from passport.core import PID_PATTERN, Identity
-from passport.services import WebSession, list_peers
+from passport.services import Deployment, StoredVersion, WebSession, get_current, list_peers, transaction
+from schemas import PassportContent, parse_content
 from schemas.errors import InvalidRequest, NotFound
 
 
@@ -74,6 +74,16 @@ def organisation_names(session: Session, identity: Identity) -> dict[str, str]:
     names = {peer.org_id: peer.name for peer in list_peers(session) if peer.name}
     names[identity.org_id] = identity.info.name
     return names
+
+
+def read_passport(
+    deployment: Deployment, web: WebSession, pid: str, source: str | None, action: str = "read"
+) -> tuple[StoredVersion, PassportContent, dict[str, str]]:
+    """The current version (the read audited as ``action``), its content, and the names of organisations."""
+    with transaction(deployment.engine) as session:
+        stored = get_current(session, principal=web.principal, pid=pid, source=source, action=action)
+        names = organisation_names(session, deployment.identity)
+    return stored, parse_content(stored.content), names
 
 
 def person_name(content: Mapping[str, Any]) -> str:

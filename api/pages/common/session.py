@@ -1,24 +1,29 @@
-"""Browser sessions for the pages: HttpOnly, SameSite=Strict cookies and a CSRF token per session.
+"""Browser sessions for the pages: HttpOnly, SameSite=Strict cookies, a CSRF token per session, and who is signed in.
 
 What a session is, how long it lasts and the limits on failed sign-ins are the services' (``web_sessions``);
-here are the cookies that carry a session's id, and the CSRF checks. Every form carries the session's CSRF token
-and every POST checks it; the sign-in forms, which come before a session, use a double-submit cookie instead.
+here are the cookies that carry a session's id, the CSRF checks, and the dependencies that give a page its
+signed-in staff or person (``StaffSession``, ``PersonSession``) or send the browser to sign in first. Every form
+carries the session's CSRF token and every POST checks it; the sign-in forms, which come before a session, use a
+double-submit cookie instead.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy.engine import Engine
 
-from passport.services import Principal, WebSession, as_utc, close_session, find_session, open_session
+from api.deps import DeploymentDep
+from passport.services import Principal, WebSession, close_session, find_session, open_session
 from schemas.errors import AccessDenied
 
 SESSION_COOKIE = "cp_session"
 SIGN_IN_CSRF_COOKIE = "cp_csrf"
+# Auditors read the audit trail through the API; none of the pages is for them.
+STAFF_ROLES = frozenset({"admin", "care_staff", "reception"})
 
 
 def start(engine: Engine, request: Request, response: Response, principal: Principal, *, secure: bool) -> WebSession:
@@ -61,7 +66,33 @@ def check_sign_in_csrf(request: Request, given: str | None) -> None:
     check_csrf(request.cookies.get(SIGN_IN_CSRF_COOKIE) or secrets.token_urlsafe(8), given)
 
 
-def when(moment: datetime) -> str:
-    """A time as a person reads it: 3 March 2027, 14:05 (UTC)."""
-    moment = as_utc(moment).astimezone(UTC)
-    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"
+class SignInNeeded(Exception):
+    """No live session of the right kind: send the browser to sign in, then back."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+def _session(request: Request, deployment: DeploymentDep) -> WebSession | None:
+    return load(deployment.engine, request)
+
+
+def staff_session(request: Request, deployment: DeploymentDep) -> WebSession:
+    """This organisation's staff, signed in (else: to the staff sign-in page)."""
+    found = _session(request, deployment)
+    if found is None or found.principal.role not in STAFF_ROLES or found.principal.org != deployment.identity.org_id:
+        raise SignInNeeded(f"/staff/sign-in?next={request.url.path}")
+    return found
+
+
+def person_session(request: Request, deployment: DeploymentDep) -> WebSession:
+    """The person, signed in with their code (else: to the person's sign-in page)."""
+    found = _session(request, deployment)
+    if found is None or found.principal.role != "person":
+        raise SignInNeeded("/me/sign-in")
+    return found
+
+
+StaffSession = Annotated[WebSession, Depends(staff_session)]
+PersonSession = Annotated[WebSession, Depends(person_session)]

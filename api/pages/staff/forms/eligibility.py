@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.pages.staff_fields import (
+from api.pages.staff.forms.care import ORG_HINT
+from api.pages.staff.forms.fields import (
     YES_NO,
     Field,
     Group,
@@ -21,8 +22,7 @@ from api.pages.staff_fields import (
     text,
     yes_no,
 )
-from api.pages.staff_forms_care import ORG_HINT, day
-from api.pages.staff_words import CARE_ACT_OUTCOME_WORDS, options, say
+from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, day, options, say
 from schemas.errors import InvalidRequest
 
 _ABLE = (("yes", "Can achieve it"), ("no", "Cannot achieve it"))

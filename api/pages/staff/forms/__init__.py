@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from api.pages.staff_fields import SectionForm
-from api.pages.staff_forms_care import CARE_FORMS
-from api.pages.staff_forms_eligibility import ELIGIBILITY
-from api.pages.staff_forms_person import ABOUT_ME, COMMUNICATION, RELEASE_PLAN, SUBJECT
+from api.pages.staff.forms.care import CARE_FORMS
+from api.pages.staff.forms.eligibility import ELIGIBILITY
+from api.pages.staff.forms.fields import SectionForm
+from api.pages.staff.forms.person import ABOUT_ME, COMMUNICATION, RELEASE_PLAN, SUBJECT
 from schemas import SECTIONS
 
 _ALL = {form.section: form for form in (SUBJECT, ABOUT_ME, COMMUNICATION, ELIGIBILITY, RELEASE_PLAN, *CARE_FORMS)}

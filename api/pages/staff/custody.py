@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.staff_changes import Race
-from api.pages.staff_editing import Editor
-from api.pages.staff_fields import Checked, Values, read_values
-from api.pages.staff_forms_consent import (
+from api.pages.common.render import redirect
+from api.pages.common.session import StaffSession
+from api.pages.staff.amend import Editor
+from api.pages.staff.forms.consent import (
     build_consent,
     check_handover,
     consent_parts,
@@ -22,10 +22,11 @@ from api.pages.staff_forms_consent import (
     consent_values,
     handover_parts,
 )
-from api.pages.staff_page import Pid, Posted, page, person_name, require_csrf
-from api.pages.staff_saving import Edit, based_on, editable, race_lost, save
-from api.pages.staff_words import say
-from api.pages.web import StaffSession, redirect
+from api.pages.staff.forms.fields import Checked, Values, read_values
+from api.pages.staff.page import Pid, Posted, page, person_name, require_csrf
+from api.pages.staff.race import Race
+from api.pages.staff.saving import Edit, based_on, editable, race_lost, save
+from api.pages.staff.words import say
 from passport.core import Handover, HandoverReason
 from passport.services import hand_over, transaction
 from schemas import parse_content

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.pages.staff_fields import SectionForm, Values
+from api.pages.staff.forms.fields import SectionForm, Values
 from passport.services import PERMISSIONS, Principal, StoredVersion, today_utc
 from schemas.errors import NotFound
 

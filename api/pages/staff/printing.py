@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.staff_forms_care import day
-from api.pages.staff_page import Pid, page, person_name
-from api.pages.staff_record import read_passport, record_context
-from api.pages.web import StaffSession
+from api.pages.common.session import StaffSession
+from api.pages.staff.display import record_context
+from api.pages.staff.page import Pid, page, person_name, read_passport
+from api.pages.staff.words import day
 from passport.core import DEFAULT_TTL_SECONDS, card_alerts, render_png
 from passport.services import current_card, today_utc, transaction
 

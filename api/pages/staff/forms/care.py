@@ -4,10 +4,9 @@ responsibilities and the council responsible. Each field follows the model in ``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from api.pages.staff_fields import (
+from api.pages.staff.forms.fields import (
     YES_NO,
     Field,
     Part,
@@ -19,19 +18,10 @@ from api.pages.staff_fields import (
     text,
     yes_no,
 )
-from api.pages.staff_words import options, say
+from api.pages.staff.words import day, options, say
 
 ORG_HINT = "An organisation id, for example la:E07000127 (a council), health:RW4 (NHS) or prison:WYI."
 LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."
-
-
-def day(value: object) -> str:
-    """An ISO date as staff read it: 2 May 2025 (anything else as it is)."""
-    try:
-        found = date.fromisoformat(str(value))
-    except ValueError:
-        return as_text(value)
-    return f"{found.day} {found:%B %Y}"
 
 
 def _values(item: Mapping[str, Any], names: tuple[str, ...]) -> Values:

@@ -3,88 +3,32 @@ the ways on (edit, consent, handover, print, a sign-in code for the person)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep, SourceDep
-from api.pages.staff_display import Row, Shown, organisation, show_section
-from api.pages.staff_editing import custodian, may_edit
-from api.pages.staff_fields import SectionForm
-from api.pages.staff_forms import FORMS
-from api.pages.staff_page import Pid, Posted, organisation_names, page, person_name, require_csrf
-from api.pages.staff_words import say
-from api.pages.web import StaffSession, redirect
+from api.pages.common.render import redirect
+from api.pages.common.session import StaffSession
+from api.pages.staff.amend import custodian, may_edit
+from api.pages.staff.display import organisation, record_context
+from api.pages.staff.page import Pid, Posted, page, person_name, read_passport, require_csrf
 from passport.core import card_alerts
 from passport.services import (
     CODE_LIFETIME,
     Correction,
-    StoredVersion,
     code_groups,
-    get_current,
     issue_sign_in_code,
     open_corrections,
     resolve_correction,
     transaction,
 )
-from schemas import AUDIENCES, PassportContent, parse_content
 
 router = APIRouter(include_in_schema=False)
 # A correction's id as a page names it: bounded, so that a huge number is a page's 4xx and never an integer that
 # overflows the database's (a 500).
 CorrectionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-@dataclass(frozen=True)
-class Section:
-    """A section of the record as the passport page shows it."""
-
-    form: SectionForm
-    shown: list[Shown]
-
-
-def record_sections(content: dict[str, object], names: dict[str, str]) -> list[Section]:
-    """Every section after ``subject``, in passport order (consent is shown apart)."""
-    return [Section(form, show_section(form, content, names)) for form in FORMS.values() if form.section != "subject"]
-
-
-def consent_rows(content: PassportContent) -> list[Row]:
-    """Per audience, what it may see now and the items kept from it."""
-    consent = content.consent
-    rows = []
-    for audience in AUDIENCES:
-        permitted = [say("section", s) for s in consent.permitted_sections(audience)]
-        withheld = sorted(consent.withheld_items(audience))
-        text = ", ".join(permitted) if permitted else "Nothing"
-        if withheld and permitted:
-            text += f". Kept from them: {', '.join(withheld)}"
-        rows.append(Row(say("audience", audience), text))
-    return rows
-
-
-def read_passport(
-    deployment: DeploymentDep, web: StaffSession, pid: str, source: str | None, action: str = "read"
-) -> tuple[StoredVersion, PassportContent, dict[str, str]]:
-    """The current version (the read audited as ``action``), its content, and the names of organisations."""
-    with transaction(deployment.engine) as session:
-        stored = get_current(session, principal=web.principal, pid=pid, source=source, action=action)
-        names = organisation_names(session, deployment.identity)
-    return stored, parse_content(stored.content), names
-
-
-def record_context(stored: StoredVersion, content: PassportContent, names: dict[str, str]) -> dict[str, Any]:
-    """What every page that shows the whole record (the passport page, its A4 print) draws it from."""
-    return {
-        "stored": stored,
-        "name": person_name(stored.content),
-        "subject": show_section(FORMS["subject"], stored.content, names)[0],
-        "sections": record_sections(stored.content, names),
-        "consent": content.consent,
-        "consent_rows": consent_rows(content),
-        "issuer": organisation(stored.issuer, names),
-    }
 
 
 @router.get("/staff/passports/{pid}")

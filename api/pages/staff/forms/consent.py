@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from api.pages.staff_editing import Editor
-from api.pages.staff_fields import Checked, Field, Group, Part, Values, chosen, text
-from api.pages.staff_forms import FORMS
-from api.pages.staff_forms_person import build_subject, subject_parts, subject_renames
-from api.pages.staff_words import options, say
+from api.pages.staff.amend import Editor
+from api.pages.staff.forms import FORMS
+from api.pages.staff.forms.fields import Checked, Field, Group, Part, Values, chosen, text
+from api.pages.staff.forms.person import build_subject, subject_parts, subject_renames
+from api.pages.staff.words import options, say
 from passport.core import ORG_ID_PATTERN
 from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, parse_content
 

@@ -1,0 +1,82 @@
+"""Errors on the pages, shown as pages in plain words: never problem+json, never a traceback.
+
+``api.problems`` decides what an error means and its status; for a request to the pages it asks
+:data:`ERROR_PAGES` to draw the error as a page instead. A page whose session is missing is not an error but a
+redirect to sign in, handled here too (``install``).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.pages.common.render import render
+from api.pages.common.session import SignInNeeded
+from api.problems import status_for
+from schemas.errors import PassportError
+
+_PAGE_TITLES = {
+    400: "Something in the form is not right",
+    401: "Please sign in",
+    403: "You cannot do that here",
+    404: "Page not found",
+    409: "This passport has moved on",
+    412: "Someone else changed this passport first",
+    422: "Something in the form is not right",
+    503: "The service is not available",
+}
+
+
+def is_page(request: Request) -> bool:
+    """Whether a request is for the pages (errors are shown as a page, not problem+json)."""
+    return request.url.path.split("/", 2)[1] in ("staff", "me", "reception")
+
+
+def error_page(request: Request, error: PassportError) -> Response:
+    """An error on the pages, as a page in plain words (never a traceback)."""
+    status = status_for(error)
+    detail = error.detail[0].upper() + error.detail[1:] + ("" if error.detail.endswith(".") else ".")
+    if error.errors:
+        detail += " " + "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
+    back = (
+        "/me"
+        if request.url.path.startswith("/me")
+        else "/reception"
+        if request.url.path.startswith("/reception")
+        else "/staff"
+    )
+    title = _PAGE_TITLES.get(status, "Something went wrong")
+    return render(request, "error.html", status_code=status, title=title, detail=detail, back=back)
+
+
+def unexpected_page(request: Request) -> Response:
+    """An unexpected error on the pages: nothing was changed; try again."""
+    detail = "Something went wrong on our side. Nothing was changed. Please try again."
+    return render(request, "error.html", status_code=500, title="Sorry", detail=detail, back="/")
+
+
+class ErrorPages:
+    """The pages' side of ``api.problems.ErrorPages``: which requests are pages, and how their errors look."""
+
+    def shows(self, request: Request) -> bool:
+        """Whether errors on this request are shown as a page."""
+        return is_page(request)
+
+    def error(self, request: Request, error: PassportError) -> Response:
+        """One of our errors, as a page."""
+        return error_page(request, error)
+
+    def unexpected(self, request: Request) -> Response:
+        """An unexpected error, as a page."""
+        return unexpected_page(request)
+
+
+ERROR_PAGES = ErrorPages()
+
+
+def install(app: FastAPI) -> None:
+    """Register the pages' own handler: no live session of the right kind sends the browser to sign in."""
+
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(request: Request, exc: SignInNeeded) -> Response:
+        return RedirectResponse(exc.where, status_code=303)

@@ -1,0 +1,66 @@
+"""Rendering pages: Jinja2 templates (autoescaped), the pages' Content-Security-Policy, and the redirect after a form.
+
+Pages are plain HTML and CSS; every core flow works without JavaScript. The policy lets a page load only this
+site's own styles, scripts and images, post forms only to this site, and never be framed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from passport.services import WebSession, as_utc
+
+TEMPLATES = Path(__file__).parents[2] / "templates"
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def when(moment: datetime) -> str:
+    """A time as a person reads it: 3 March 2027, 14:05 (UTC)."""
+    moment = as_utc(moment).astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}"
+
+
+templates = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters["when"] = when
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    web: WebSession | None = None,
+    csrf: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """A page, with the session's CSRF token for its forms, and the pages' CSP."""
+    deployment = request.app.state.deployment
+    html = templates.get_template(template).render(
+        request=request,
+        web=web,
+        csrf=csrf or (web.csrf if web else ""),
+        organisation=deployment.identity.info,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a form: 303 See Other, so a reload does not post it again."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,55 @@
+"""My passport in easy read, and who has seen it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import DeploymentDep, SourceDep
+from api.pages.common.session import PersonSession
+from api.pages.me.page import organisation_names, own_content, page
+from api.pages.me.words import PART_ICONS, OrganisationNames, day, sentence
+from passport.services import describe_all, own_audit, transaction
+
+router = APIRouter(include_in_schema=False)
+MAX_EVENTS_SHOWN = 200
+
+
+@router.get("/me")
+def passport_page(request: Request, web: PersonSession, deployment: DeploymentDep, source: SourceDep) -> HTMLResponse:
+    """Your care passport, in easy read: a picture beside each part, hard words explained."""
+    content, names = own_content(deployment, web, source)
+    org = OrganisationNames(names)
+    return page(
+        request,
+        "me_passport.html",
+        web,
+        "/me",
+        content=content,
+        org=org,
+        known=org.known,
+        day=day,
+        sentence=sentence,
+        part_icons=PART_ICONS,
+    )
+
+
+@router.get("/me/seen")
+def seen_page(request: Request, web: PersonSession, deployment: DeploymentDep) -> HTMLResponse:
+    """Who has seen my passport: the audit trail in plain words, newest first, refusals and overrides too."""
+    with transaction(deployment.engine) as session:
+        rows = own_audit(session, person=web.principal)
+        names = organisation_names(session, deployment)
+    # The person reading their own passport is in the trail (as every read is), but listing each of their own
+    # visits would bury what others did.
+    others = [row for row in rows if not (row.role == "person" and row.action == "read")]
+    events = describe_all(others, names)
+    return page(
+        request,
+        "me_seen.html",
+        web,
+        "/me/seen",
+        events=events[:MAX_EVENTS_SHOWN],
+        more=len(events) > MAX_EVENTS_SHOWN,
+        max_events=MAX_EVENTS_SHOWN,
+    )
