@@ -8,7 +8,6 @@ This module is the core's one face: api/, cli/ and the services use what ``__all
 from passport.core.card import CARD_TYP, DEFAULT_TTL_SECONDS, Alert, Card, card_alerts, card_changed, issue_card
 from passport.core.chain import MAX_HISTORY_CHARS, History, KnownHead, verify_history
 from passport.core.identity import (
-    ORG_ID_PATTERN,
     ORG_KINDS,
     Identity,
     IssuerInfo,
@@ -28,7 +27,6 @@ __all__ = [
     "DEFAULT_TTL_SECONDS",
     "MAX_HISTORY_CHARS",
     "MAX_IMAGE_BYTES",
-    "ORG_ID_PATTERN",
     "ORG_KINDS",
     "PID_PATTERN",
     "VCT",

@@ -17,7 +17,7 @@ from typing import Literal
 
 from crypto import PublicKey, SigningKey, TrustedKey, TrustStore, jwks
 from passport.core.private_files import private_dir
-from schemas import ORG_ID_REGEX, is_org_id
+from schemas import is_org_id
 from schemas.errors import AlreadyExists, ConfigurationError, InvalidRequest, NotFound
 
 OrgKind = Literal["prison", "local_authority", "health", "probation"]
@@ -29,7 +29,6 @@ _ORG_PREFIX: dict[str, str] = {
     "probation": "probation",
 }
 # The organisation id forms of DESIGN.md s.7: NOMIS establishment, ONS GSS, ODS and probation region codes.
-ORG_ID_PATTERN = re.compile(ORG_ID_REGEX)  # the one rule is schemas.identifiers'; this is it compiled
 ISSUER_FILE = "issuer.json"
 KEYRING_FILE = "keyring.json"
 

@@ -7,7 +7,7 @@ stay in ``storage``). The home's HMAC keys for sign-in codes and the audit trail
 engine (``local_keys``).
 """
 
-from passport.services.access import PERMISSIONS, require, require_on
+from passport.services.access import Action, may, require, require_on
 from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal, verify_audit_chain
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
@@ -68,7 +68,7 @@ from passport.services.records import (
 )
 from passport.services.sharing import audit_trail, create_override, serve_view
 from passport.services.storage import as_utc, database_url_for, make_engine, reading, transaction, utcnow
-from passport.services.transfer import ImportResult, import_card, import_history, import_passport, pull_history
+from passport.services.transfer import ImportResult, import_passport
 from passport.services.web_sessions import (
     ADDRESS_FAILURES_ALLOWED,
     PERSON_IDLE,
@@ -85,9 +85,9 @@ __all__ = [
     "ADDRESS_FAILURES_ALLOWED",
     "CODE_LIFETIME",
     "MAX_CORRECTION_CHARS",
-    "PERMISSIONS",
     "PERSON_IDLE",
     "TOKEN_ROLES",
+    "Action",
     "Actor",
     "AuditCheck",
     "Correction",
@@ -126,8 +126,6 @@ __all__ = [
     "get_current",
     "get_version",
     "hand_over",
-    "import_card",
-    "import_history",
     "import_passport",
     "issue_sign_in_code",
     "list_passports",
@@ -137,6 +135,7 @@ __all__ = [
     "looks_like_assertion",
     "make_client_assertion",
     "make_engine",
+    "may",
     "note_use",
     "open_corrections",
     "open_session",
@@ -146,7 +145,6 @@ __all__ = [
     "own_peer",
     "parse_lifetime",
     "parse_trust_list",
-    "pull_history",
     "reading",
     "record_audit",
     "record_refusal",

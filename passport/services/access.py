@@ -47,9 +47,14 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
 }
 
 
+def may(principal: Principal, action: Action) -> bool:
+    """Whether the principal's role allows ``action`` (for pages, to offer only what will work)."""
+    return action in PERMISSIONS.get(principal.role, frozenset())
+
+
 def require(principal: Principal, action: Action) -> None:
     """Refuse an action the principal's role does not allow."""
-    if action not in PERMISSIONS.get(principal.role, frozenset()):
+    if not may(principal, action):
         raise AccessDenied(f"the {principal.role} role may not {action} passports")
 
 

@@ -59,7 +59,7 @@ MAX_RESPONSE_BYTES = MAX_HISTORY_CHARS + MAX_HISTORY * 1024
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did: the passport, its newest version (number, digest, when it was signed) and issuers, how
-    many versions were new here, and the version the card showed, when a card was used."""
+    many versions were new here, and the card (and the version it showed), when a card was used."""
 
     pid: str
     ver: int
@@ -68,6 +68,7 @@ class ImportResult:
     new_versions: int
     issued_at: int
     card_ver: int | None = None
+    card: Card | None = None
 
     @property
     def moved_on(self) -> bool:
@@ -77,8 +78,6 @@ class ImportResult:
 
 def pull_history(card: Card, *, base_url: str, identity: Identity, client: httpx.Client, now: int) -> list[str]:
     """Step 2: the whole history from the card's issuer at ``base_url``, asked for with a client assertion."""
-    if card.issuer == identity.org_id:
-        raise InvalidRequest("this card was issued here; there is nothing to import")
     assertion = make_client_assertion(
         key=identity.keyring.active, issuer=identity.org_id, audience=card.issuer, now=now
     )
@@ -157,6 +156,7 @@ def import_history(
         len(new),
         current.issued_at,
         card.ver if card is not None else None,
+        card,
     )
 
 
@@ -196,6 +196,8 @@ def import_card(
     holding no database transaction across the network call, then import it in one transaction."""
     require(principal, "import")
     if history is None:
+        if card.issuer == identity.org_id:
+            raise InvalidRequest("this card was issued here; there is nothing to import")
         with reading(engine) as session:
             base_url = base_url_of(session, card.issuer)
         history = pull_history(card, base_url=base_url, identity=identity, client=client, now=now)

@@ -4,7 +4,7 @@ A session is known by a random id that only the browser holds; the database keep
 a CSRF token and when it was last used. A person's session ends after a short idle time (a wing kiosk is
 shared), staff's after a longer one, and every session when the token it was opened with is revoked or expires
 (its principal is looked up again on every request). The cookies that carry the id are the pages' business
-(``api/pages/session.py``).
+(``api/pages/common/session.py``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-import httpx
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
@@ -18,18 +17,18 @@ from api.pages.reception.words import ISSUED_HERE, NOT_READ, PHOTO_NOT_READ, PHO
 from api.problems import status_for
 from passport.core import MAX_IMAGE_BYTES, Card, decode_image, jws_from_scan
 from passport.services import (
-    PERMISSIONS,
+    Action,
     Deployment,
     WebSession,
     actor_of,
-    import_card,
+    import_passport,
     list_peers,
+    may,
     record_audit,
     record_refusal,
-    require,
     transaction,
 )
-from schemas.errors import InvalidRequest, PassportError, TokenTooLarge
+from schemas.errors import PassportError, TokenTooLarge
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,9 +48,17 @@ def _shown(deployment: Deployment, card: Card) -> Shown:
     return Shown(card, names.get(card.issuer, card.issuer), card.issuer == deployment.identity.org_id)
 
 
-def _may(web: WebSession, action: str) -> bool:
+def _genuine(deployment: Deployment, card: str) -> Card | None:
+    """The card, if it verifies (to show who it is for beside a refused import), else None."""
+    try:
+        return Card.from_scan(card, trust=deployment.trust_store(), now=int(time.time()))
+    except PassportError:
+        return None
+
+
+def _may(web: WebSession, action: Action) -> bool:
     """Whether the signed-in role may do ``action`` (to offer only the buttons that will work)."""
-    return action in PERMISSIONS.get(web.principal.role, frozenset())
+    return may(web.principal, action)
 
 
 @router.get("/reception")
@@ -146,27 +153,11 @@ def import_record(
 ) -> HTMLResponse:
     """Verify the card again, pull the whole history from its issuer, verify and store it; say what happened."""
     check_csrf(web.csrf, csrf)
-    identity, principal, now = deployment.identity, web.principal, int(time.time())
-    verified: Card | None = None
+    identity = deployment.identity
     try:
-        require(principal, "import")
-        trust = deployment.trust_store()
-        verified = Card.from_scan(card, trust=trust, now=now)
-        if verified.issuer == identity.org_id:
-            raise InvalidRequest("this card was issued here; there is nothing to import")
-        with httpx.Client() as client:
-            result = import_card(
-                deployment.engine,
-                identity=identity,
-                principal=principal,
-                card=verified,
-                trust=trust,
-                now=now,
-                client=client,
-                source=source,
-            )
+        result = import_passport(deployment, principal=web.principal, card=card, source=source)
     except PassportError as exc:
-        record_refusal(deployment.engine, actor=actor_of(principal, source), action="import", code=exc.code)
+        verified = _genuine(deployment, card)
         issued_here = verified is not None and verified.issuer == identity.org_id
         refusal = Refusal(ISSUED_HERE, exc.code) if issued_here else Refusal.of(exc)
         return render(
@@ -188,6 +179,6 @@ def import_record(
         keeper=identity.info.name,
         signers=" and ".join(names.get(org, org) for org in result.issuers),
         newest_on=day(datetime.fromtimestamp(result.issued_at, UTC).date()),
-        shown=_shown(deployment, verified),
+        shown=_shown(deployment, result.card) if result.card is not None else None,
         may_read=_may(web, "read"),
     )

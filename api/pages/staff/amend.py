@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.pages.staff.forms.fields import SectionForm, Values
-from passport.services import PERMISSIONS, Principal, StoredVersion, today_utc
+from passport.services import Principal, StoredVersion, may, today_utc
 from schemas.errors import NotFound
 
 _RECORDED = ("recorded_at", "recorded_by")
@@ -42,12 +42,12 @@ class Editor:
 
 def may_edit(principal: Principal) -> bool:
     """Whether the principal's role may change passports (reception and auditors may not)."""
-    return "amend" in PERMISSIONS.get(principal.role, frozenset())
+    return may(principal, "amend")
 
 
 def custodian(stored: StoredVersion) -> str:
     """The organisation that may sign the next version."""
-    return stored.custody_next or stored.issuer
+    return stored.custodian
 
 
 def item_key(item: Mapping[str, Any], index: int) -> str:

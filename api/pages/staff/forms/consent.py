@@ -19,8 +19,7 @@ from api.pages.staff.forms import FORMS
 from api.pages.staff.forms.fields import Checked, Field, Group, Part, Values, chosen, text
 from api.pages.staff.forms.person import build_subject, subject_parts, subject_renames
 from api.pages.staff.words import options, say
-from passport.core import ORG_ID_PATTERN
-from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, parse_content
+from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, is_org_id, parse_content
 
 AUDIENCE_HINTS = {
     "prison": "What a prison the person moves to can read before they arrive.",
@@ -146,7 +145,7 @@ def check_handover(values: Values, parts: tuple[Part, ...], own: str) -> Checked
     to, reason, date = text(values, "to"), text(values, "reason"), text(values, "date")
     if not to:
         checked.add(fields["to"], "fill this in.")
-    elif not ORG_ID_PATTERN.fullmatch(to):
+    elif not is_org_id(to):
         checked.add(fields["to"], "an organisation id looks like prison:RSI, la:E08000012 or health:RW4.")
     elif to == own:
         checked.add(fields["to"], "this organisation has the passport already; give the one taking it over.")
