@@ -1,5 +1,6 @@
 """Auditing refusals: the one way a refused request is audited, whether it is refused before its handler runs
-(:func:`audit_refusal`) or inside it (:func:`refusals_audited`). A refusal is audited in a transaction of its own,
+(:func:`audit_refusal`) or inside it (:func:`refusals_audited`, or :func:`audit_caught` for a page that shows
+the refusal in its own words). A refusal is audited in a transaction of its own,
 since the refused attempt's own is rolled back."""
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def audit_refusal(request: Request, principal: Principal | None, code: str) -> N
     )
 
 
+def audit_caught(
+    deployment: Deployment, principal: Principal, source: str | None, action: str, code: str, pid: str | None = None
+) -> None:
+    """Audit a refusal a page caught to show in its own words (rather than raise)."""
+    record_refusal(deployment.engine, actor=actor_of(principal, source), action=action, code=code, pid=pid)
+
+
 @contextmanager
 def refusals_audited(
     deployment: Deployment, principal: Principal, source: str | None, action: str, pid: str | None = None
@@ -54,5 +62,5 @@ def refusals_audited(
     try:
         yield
     except PassportError as exc:
-        record_refusal(deployment.engine, actor=actor_of(principal, source), action=action, code=exc.code, pid=pid)
+        audit_caught(deployment, principal, source, action, exc.code, pid)
         raise

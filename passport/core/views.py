@@ -114,7 +114,7 @@ def make_view(
         chosen += [section, *visible]
         shown_sections.append(name)
         shown_items += [i for i in map(_item_id, visible) if i is not None]
-    payload = _visible_claims(issued)
+    payload = _unverified_claims(issued)
     key = keyring.signing_key_for(_cnf_kid(payload))
     presentation = present(
         issued,
@@ -151,8 +151,9 @@ def check_override_targets(content: PassportContent, targets: Iterable[str]) -> 
     return chosen
 
 
-def _visible_claims(sd_jwt: SdJwt) -> dict[str, Any]:
-    """The issuer-signed JWT's payload, from a version this deployment stored as it issued it."""
+def _unverified_claims(sd_jwt: SdJwt) -> dict[str, Any]:
+    """The issuer-signed JWT's payload, read without verifying it: only for a version this deployment stored as it
+    issued or verified it (never for anything a client sent)."""
     payload = parse_json(b64url_decode(sd_jwt.issuer_jwt.split(".")[1]))
     if not isinstance(payload, dict):
         raise MalformedToken("the version's payload is not an object")

@@ -111,7 +111,7 @@ def import_history(
 ) -> ImportResult:
     """Steps 3-5: check against the card, verify the chain and custody, store what is new, in this transaction."""
     require(principal, "import")
-    row = session.get(PassportRow, _pid_of(card, history))
+    row = session.get(PassportRow, _unverified_pid(card, history))
     known = _known_head(session, row)
     verified = verify_history(list(history), trust=trust, now=now, known=known)
     current = verified.current
@@ -259,7 +259,9 @@ def import_passport(
         raise
 
 
-def _pid_of(card: Card | None, history: Sequence[str]) -> str:
+def _unverified_pid(card: Card | None, history: Sequence[str]) -> str:
+    """Which passport an import is about, before anything is verified: only to look up what is held here, which
+    the verification that follows then checks the whole history against."""
     if card is not None:
         return card.pid
     if not history:

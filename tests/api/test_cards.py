@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from PIL import Image
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from passport.core.qr import qr_text
 from passport.services.storage import AuditRow
@@ -36,7 +36,9 @@ def test_the_card_renders_in_three_formats_and_reads_back(live_server: LiveServe
     assert typed.status_code == 200 and typed.json()["digest"] == card["digest"]
 
     with Session(live_server.deployment.engine) as session:
-        actions = [r.action for r in session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(AuditRow.seq))]
+        actions = [
+            r.action for r in session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq)))
+        ]
     assert actions == ["create", "card_render", "card_render", "card_render", "scan", "verify_card"]
 
 

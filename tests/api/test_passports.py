@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crypto import SdJwt
 from passport.services.storage import AuditRow, PassportRow, VersionRow
@@ -252,7 +252,7 @@ def test_every_read_and_write_leaves_an_audit_row(live_server: LiveServer, refer
     client.get(f"/v1/passports/{pid}/versions")
     _amend(client, pid, reference, 1)
     with Session(live_server.deployment.engine) as session:
-        rows = session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(AuditRow.seq)).all()
+        rows = session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq))).all()
     assert [(r.action, r.outcome, r.ver) for r in rows] == [
         ("create", "ok", 1),
         ("read", "ok", 1),

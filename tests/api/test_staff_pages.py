@@ -113,7 +113,7 @@ def test_new_items_get_the_next_free_id_across_the_passport(reference_claims: di
         "el1",
         "r1",
     ]
-    values = {"domain": "mobility", "status": "active", "summary": "Needs a frame."}
+    values: dict[str, str | list[str]] = {"domain": "mobility", "status": "active", "summary": "Needs a frame."}
     added, prefix = with_item(reference_claims, FORMS["needs"], None, values, EDITOR)
     assert prefix == "needs.5"
     assert added["needs"][-1] == {

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crypto import SdJwt, SigningKey, b64url_decode, b64url_encode
 from passport.services.storage import AuditRow, PassportRow, VersionRow
@@ -124,7 +124,7 @@ def test_forged_versions_are_refused_and_nothing_is_stored(live_server: LiveServ
     assert response.json()["code"] == code
     assert _counts(live_server) == before
     with Session(live_server.deployment.engine) as session:
-        last = session.exec(select(AuditRow).order_by(AuditRow.seq.desc())).first()  # type: ignore[union-attr]
+        last = session.exec(select(AuditRow).order_by(col(AuditRow.seq).desc())).first()
     assert last is not None and (last.action, last.outcome) == ("verify", code)
 
 

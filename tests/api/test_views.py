@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from crypto import SdJwt, b64url_decode
 from passport.services.storage import AuditRow
@@ -44,7 +44,7 @@ def pid(staff: Any, reference: dict[str, Any]) -> str:
 
 def _audit_rows(server: LiveServer, pid: str) -> list[AuditRow]:
     with Session(server.deployment.engine) as session:
-        return list(session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(AuditRow.seq)))
+        return list(session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq))))
 
 
 @pytest.mark.parametrize("audience", ["prison", "local_authority", "health", "probation", "reception_card"])

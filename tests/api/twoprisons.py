@@ -9,11 +9,12 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from passport.core.identity import IssuerInfo
 from passport.services.peers import Peer, fetch_peer, save_peer
 from passport.services.storage import PassportRow, VersionRow, transaction
 from tests.conftest import LiveServer
 
-RISLEY_INFO = ("prison:RSY", "HMP Risley", "prison")
+RISLEY = IssuerInfo("prison:RSY", "HMP Risley", "prison", "http://127.0.0.1:1")
 
 
 def trust(server: LiveServer, peer: Peer) -> None:

@@ -174,7 +174,12 @@ def test_letting_them_see_it_again_and_pressing_twice(site: Site, page: Page) ->
     assert "NHS staff can no longer see My equipment." in page.get_by_role("status").inner_text()
     # The same form sent again (a double press, or the back button) must not make an empty new version.
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
-    again = {"csrf": csrf or "", "audience": "health", "section": "equipment", "allow": "0"}
+    again: dict[str, str | float | bool] = {
+        "csrf": csrf or "",
+        "audience": "health",
+        "section": "equipment",
+        "allow": "0",
+    }
     response = page.request.post(f"{site.url}/me/consent", form=again)
     assert response.ok and "NHS staff can no longer see My equipment." in response.text()
     assert api_get(site, f"/v1/passports/{pid}")["ver"] == 2
@@ -258,7 +263,7 @@ def test_forms_without_the_csrf_token_are_refused(site: Site, page: Page) -> Non
     """A consent change or a report posted without the session's CSRF token changes nothing."""
     pid = site.create_passport()
     sign_in_by_keyboard(site, page, pid)
-    stop = {"audience": "local_authority", "section": "services", "allow": "0"}
+    stop: dict[str, str | float | bool] = {"audience": "local_authority", "section": "services", "allow": "0"}
     for form in (stop, {**stop, "csrf": "not-the-token"}):
         response = page.request.post(f"{site.url}/me/consent", form=form, max_redirects=0)
         assert response.status == 403

@@ -364,7 +364,13 @@ def test_reception_can_read_but_not_edit(site: Site, page: Page) -> None:
     check_accessibility(page, "staff-passport-reception")
     response = page.goto(f"{site.url}/staff/passports/{pid}/needs/add")
     assert response is not None and response.status == 403
-    form = {"csrf": session_csrf(site, page), "ver": "1", "domain": "mobility", "status": "active", "summary": "x"}
+    form: dict[str, str | float | bool] = {
+        "csrf": session_csrf(site, page),
+        "ver": "1",
+        "domain": "mobility",
+        "status": "active",
+        "summary": "x",
+    }
     refused = page.context.request.post(f"{site.url}/staff/passports/{pid}/needs/add", form=form)
     assert refused.status == 403
     assert api_passport(site, pid)["ver"] == 1
@@ -374,7 +380,7 @@ def test_a_post_without_the_csrf_token_is_refused(site: Site, page: Page) -> Non
     """A form without this session's token (or with another) is refused with 403 and changes nothing."""
     pid = site.create_passport()
     site.sign_in_staff(page, next_path=f"/staff/passports/{pid}")
-    form = {"ver": "1", "domain": "mobility", "status": "active", "summary": "forged"}
+    form: dict[str, str | float | bool] = {"ver": "1", "domain": "mobility", "status": "active", "summary": "forged"}
     for sent in (form, {**form, "csrf": "not-the-token"}):
         refused = page.context.request.post(f"{site.url}/staff/passports/{pid}/needs/add", form=sent)
         assert refused.status == 403

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from api.auditing import audit_caught
 from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import render
 from api.pages.common.session import StaffSession, check_csrf
@@ -25,7 +26,6 @@ from passport.services import (
     list_peers,
     may,
     record_audit,
-    record_refusal,
     transaction,
 )
 from schemas.errors import PassportError, TokenTooLarge
@@ -138,7 +138,7 @@ def _refused(
     request: Request, deployment: Deployment, web: WebSession, source: str | None, refusal: Refusal
 ) -> HTMLResponse:
     """Audit a card that did not verify, and say why in plain words; nothing else changes."""
-    record_refusal(deployment.engine, actor=actor_of(web.principal, source), action="scan", code=refusal.code)
+    audit_caught(deployment, web.principal, source, "scan", refusal.code)
     return render(request, "reception_result.html", web=web, refusal=refusal)
 
 
