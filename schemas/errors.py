@@ -29,7 +29,6 @@ every other package (crypto, passport, api, cli) may import it::
     │   └── KeyConflict                key_conflict         a key already held by another organisation
     ├── ChainError                     chain_invalid
     │   ├── ChainBroken                chain_broken         ``prev`` does not name the previous version
-    │   │   └── AuditTampered          audit_tampered       the audit trail does not verify with the home's key
     │   ├── CustodyViolation           custody_violation    signed by an organisation without custody
     │   ├── ForkDetected               fork_detected        two different versions with the same ``ver``
     │   └── RollbackDetected           rollback_detected    an older version offered as current
@@ -40,6 +39,7 @@ every other package (crypto, passport, api, cli) may import it::
     ├── PreconditionRequired           precondition_required  a write without ``If-Match`` (RFC 6585 s.3)
     ├── StaleVersion                   stale_version        ``If-Match`` names a version that is not current
     ├── AlreadyExists                  already_exists       refusing to overwrite (identity, keys, a passport)
+    ├── AuditTampered                  audit_tampered       the audit trail does not verify with the home's key
     └── ConfigurationError             configuration_error  the deployment is not set up as it must be
         └── InsecureKeyFile            insecure_key_file    a private key readable by others than its owner
 """
@@ -213,7 +213,7 @@ class ChainBroken(ChainError):
     title = "Chain broken"
 
 
-class AuditTampered(ChainBroken):
+class AuditTampered(PassportError):
     """The audit trail was changed, cut or re-hashed: a row or the head does not verify with the home's audit key.
 
     A fault of this deployment, not of what a client sent: the API answers 503 and no audited action goes on.

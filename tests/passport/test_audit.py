@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from passport.services import audit
 from passport.services.local_keys import LocalKeys, bind
 from passport.services.storage import AuditHead, AuditRow, PassportRow, make_engine, transaction, utcnow
-from schemas.errors import AuditTampered, ChainBroken, ConfigurationError
+from schemas.errors import AuditTampered, ConfigurationError
 from tests.tamper import drop_audit_triggers, raw_connection, rewrite_audit_trail, run, unkeyed, unkeyed_seal, with_key
 
 ACTOR = audit.Actor(principal_id="p1", org="prison:WYI", role="care_staff", source="127.0.0.1")
@@ -67,7 +67,7 @@ def test_tampering_is_detected(engine: Engine, tamper: str) -> None:
         _drop_triggers(connection)
         for statement in tamper.split(";"):
             connection.execute(text(statement))
-    with pytest.raises(ChainBroken):
+    with pytest.raises(AuditTampered):
         _check(engine)
 
 
