@@ -73,8 +73,7 @@ def main() -> int:
             signed.append((f"{head}.{payload}".encode(), b64url_decode(signature)))
     started = time.perf_counter()
     for data, signature in signed:
-        if not sender.public.verify_raw(signature=signature, data=data):
-            raise SystemExit("a raw signature did not verify: the benchmark is broken")
+        sender.public.verify_raw(signature=signature, data=data)  # raises if the benchmark is broken
     raw_s = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory() as home:

@@ -65,8 +65,7 @@ def main() -> int:
 
     def raw_verifies() -> None:
         for data, signature, key in raw:
-            if not key.public.verify_raw(signature=signature, data=data):
-                raise SystemExit("a raw signature did not verify: the benchmark is broken")
+            key.public.verify_raw(signature=signature, data=data)  # raises if the benchmark is broken
 
     def history() -> None:
         verify_history(versions, trust=trust, now=IAT)

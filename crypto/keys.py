@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from joserfc.jwk import ECKey
 
-from schemas.errors import AlreadyExists, ConfigurationError, InsecureKeyFile, MalformedToken
+from schemas.errors import AlreadyExists, ConfigurationError, InsecureKeyFile, MalformedToken, SignatureInvalid
 
 # A thumbprint is base64url(SHA-256): exactly 43 characters of the URL-safe alphabet (RFC 7638 s.3).
 KID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -64,18 +64,18 @@ class PublicKey:
         members = self.jwk_key.as_dict(private=False)
         return {name: str(members[name]) for name in ("crv", "kty", "x", "y")}
 
-    def verify_raw(self, *, signature: bytes, data: bytes) -> bool:
-        """Check a raw r||s ES256 signature; the benchmark's baseline (no JOSE around it)."""
+    def verify_raw(self, *, signature: bytes, data: bytes) -> None:
+        """Check a raw r||s ES256 signature, or raise :class:`SignatureInvalid`, like every other check here; the
+        benchmarks' baseline (no JOSE around it)."""
         public = self.jwk_key.public_key
         if len(signature) != 2 * _COORDINATE_BYTES:
-            return False
+            raise SignatureInvalid("an ES256 signature is 64 bytes")
         r = int.from_bytes(signature[:_COORDINATE_BYTES], "big")
         s = int.from_bytes(signature[_COORDINATE_BYTES:], "big")
         try:
             public.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
-        except InvalidSignature:
-            return False
-        return True
+        except InvalidSignature as exc:
+            raise SignatureInvalid("the signature does not verify") from exc
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The compact form is ``<issuer-signed JWT>~<disclosure>~...~<disclosure>~[<KB-JWT>]``.
 
-Issuing (:func:`issue`) conceals every claim of ``concealed`` as an object-property
+Issuing (:func:`issue_sd_jwt`) conceals every claim of ``concealed`` as an object-property
 disclosure and, where a claim's value is a list, every item of it as an
 array-element disclosure, so a holder can reveal a section and only some of its items.
 Decoy digests hide how many claims and items there are (RFC 9901 s.4.2.5). With ``commit_all`` the
@@ -11,7 +11,7 @@ whole SD-JWT can prove (:func:`require_complete`) that nothing was cut from it; 
 that disclosure out, so a view still does not reveal how many items it withholds. What is issued must
 pass the same size caps that verification applies, or it is refused before it exists.
 
-Verifying (:func:`verify`) does, in order:
+Verifying (:func:`verify_sd_jwt`) does, in order:
 
 1. size caps on the whole, on each disclosure and on their number;
 2. the issuer-signed JWT against the trust store (alg, typ, kid, signature, iss, revocation);
@@ -184,7 +184,7 @@ def _conceal_list(items: list[Any], disclosures: list[Disclosure]) -> list[dict[
     return concealed
 
 
-def issue(
+def issue_sd_jwt(
     *,
     key: SigningKey,
     visible: dict[str, Any],
@@ -198,7 +198,7 @@ def issue(
     ``holder`` is the key that must sign Key Binding JWTs; it is named in ``cnf`` (RFC 7800 s.3.2).
     ``commit_all`` names a further concealed claim whose value is the sorted digests of every other
     disclosure (see :func:`require_complete`). Raises :class:`TokenTooLarge` when the result would break a
-    size cap that :func:`verify` applies.
+    size cap that :func:`verify_sd_jwt` applies.
     """
     clash = set(visible) & (set(concealed) | _RESERVED_NAMES | {"cnf"})
     if clash or commit_all in concealed:
@@ -252,7 +252,7 @@ def require_complete(verified: VerifiedSdJwt, *, claim: str) -> None:
         raise RecordIncomplete(f"{len(set(listed) - present)} part(s) of the record were removed after it was signed")
 
 
-def present(
+def present_sd_jwt(
     sd_jwt: SdJwt, *, disclosures: Iterable[Disclosure], key: SigningKey, audience: str, nonce: str, iat: int
 ) -> SdJwt:
     """A presentation revealing only ``disclosures``, bound to ``audience`` by a Key Binding JWT."""
@@ -271,7 +271,7 @@ def present(
     return SdJwt(issuer_jwt=sd_jwt.issuer_jwt, disclosures=chosen, kb_jwt=kb_jwt)
 
 
-def verify(
+def verify_sd_jwt(
     text: str | SdJwt,
     *,
     trust: TrustStore,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from crypto import KeyBindingPolicy, SdJwt, TrustStore, verify
+from crypto import KeyBindingPolicy, SdJwt, TrustStore, verify_sd_jwt
 from passport.core.chain import History, verify_history
 from passport.core.versions import Version
 from schemas.api import DisclosedOut, VerifiedOut
@@ -71,7 +71,7 @@ def verify_token(text: str, *, trust: TrustStore, audience: str, now: int) -> Ve
     if sd_jwt.kb_jwt is None:
         return Verification("version", Version.verify(sd_jwt, trust=trust, now=now), None, None)
     policy = KeyBindingPolicy(audience=audience, max_age=VIEW_MAX_AGE_SECONDS)
-    verified = verify(sd_jwt, trust=trust, key_binding=policy, now=now)
+    verified = verify_sd_jwt(sd_jwt, trust=trust, key_binding=policy, now=now)
     return Verification("view", Version.from_verified(verified, require_full=False, now=now), None, audience)
 
 

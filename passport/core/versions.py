@@ -29,10 +29,10 @@ from crypto import (
     SigningKey,
     TrustStore,
     VerifiedSdJwt,
-    issue,
+    issue_sd_jwt,
     require_canonical,
     require_complete,
-    verify,
+    verify_sd_jwt,
 )
 from schemas import PassportContent, content_to_claims, parse_content
 from schemas.errors import (
@@ -139,7 +139,7 @@ class Version:
     def verify(cls, text: str | SdJwt, *, trust: TrustStore, now: int) -> Version:
         """Verify a version as issued (its custody copy): signature, one identity, disclosures, every disclosure
         the issuer committed to, visible claims, and the content schema."""
-        verified = verify(text, trust=trust, now=now)
+        verified = verify_sd_jwt(text, trust=trust, now=now)
         require_complete(verified, claim=MANIFEST_CLAIM)
         return cls.from_verified(verified, require_full=True, now=now)
 
@@ -211,7 +211,7 @@ def issue_version(
     if handover is not None:
         concealed[HANDOVER_CLAIM] = handover.to_claim()
     try:
-        sd_jwt = issue(
+        sd_jwt = issue_sd_jwt(
             key=key,
             visible=visible,
             concealed=concealed,

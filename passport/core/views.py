@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from crypto import Disclosure, PublicKey, SdJwt, b64url_decode, parse_json, present
+from crypto import Disclosure, PublicKey, SdJwt, b64url_decode, parse_json, present_sd_jwt
 from passport.core.identity import KeyRing
 from passport.core.versions import NON_CONTENT_CLAIMS
 from schemas import LIST_SECTIONS, Audience, PassportContent
@@ -116,7 +116,7 @@ def make_view(
         shown_items += [i for i in map(_item_id, visible) if i is not None]
     payload = _unverified_claims(issued)
     key = keyring.signing_key_for(_cnf_kid(payload))
-    presentation = present(
+    presentation = present_sd_jwt(
         issued,
         disclosures=chosen,
         key=key,

@@ -28,9 +28,9 @@ from crypto import (
     SigningKey,
     TrustedKey,
     TrustStore,
-    issue,
-    present,
-    verify,
+    issue_sd_jwt,
+    present_sd_jwt,
+    verify_sd_jwt,
 )
 from tests.crypto.forge import ORG, unb64
 
@@ -71,9 +71,11 @@ CONCEALED: dict[str, Any] = {
 def test_our_sd_jwt_is_accepted_by_sd_jwt(issuer_key: SigningKey, holder_key: SigningKey, trust: TrustStore) -> None:
     """An SD-JWT we issue (all disclosures, no key binding) verifies in sd_jwt to the claims ours gives."""
     now = int(time.time())
-    issued = issue(key=issuer_key, visible={"iss": ORG, "iat": now}, concealed=CONCEALED, holder=holder_key.public)
+    issued = issue_sd_jwt(
+        key=issuer_key, visible={"iss": ORG, "iat": now}, concealed=CONCEALED, holder=holder_key.public
+    )
     text = issued.serialize()
-    ours = verify(text, trust=trust, now=now).claims
+    ours = verify_sd_jwt(text, trust=trust, now=now).claims
     theirs = foreign_verify(text, jwcrypto_public(issuer_key), key_binding=False)
     assert theirs == ours
     assert ours["medications"] == CONCEALED["medications"]
@@ -82,13 +84,15 @@ def test_our_sd_jwt_is_accepted_by_sd_jwt(issuer_key: SigningKey, holder_key: Si
 def test_our_view_is_accepted_by_sd_jwt(issuer_key: SigningKey, holder_key: SigningKey, trust: TrustStore) -> None:
     """A view we present with key binding verifies in sd_jwt (aud, nonce, sd_hash) to the same subset."""
     now = int(time.time())
-    issued = issue(key=issuer_key, visible={"iss": ORG, "iat": now}, concealed=CONCEALED, holder=holder_key.public)
+    issued = issue_sd_jwt(
+        key=issuer_key, visible={"iss": ORG, "iat": now}, concealed=CONCEALED, holder=holder_key.public
+    )
     subset = [
         d for d in issued.disclosures if d.name in ("name", "allergies") or (d.name is None and d.value == "latex")
     ]
-    presented = present(issued, disclosures=subset, key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=now)
+    presented = present_sd_jwt(issued, disclosures=subset, key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=now)
     text = presented.serialize()
-    ours = verify(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce=NONCE), now=now)
+    ours = verify_sd_jwt(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce=NONCE), now=now)
     theirs = foreign_verify(text, jwcrypto_public(issuer_key), key_binding=True)
     assert theirs == ours.claims
     assert ours.claims["allergies"] == ["latex"]
@@ -98,8 +102,12 @@ def test_our_view_is_accepted_by_sd_jwt(issuer_key: SigningKey, holder_key: Sign
 def test_sd_jwt_refuses_our_view_for_another_audience(issuer_key: SigningKey, holder_key: SigningKey) -> None:
     """The other implementation also refuses our view when it was made for someone else (sanity check)."""
     now = int(time.time())
-    issued = issue(key=issuer_key, visible={"iss": ORG, "iat": now}, concealed=CONCEALED, holder=holder_key.public)
-    presented = present(issued, disclosures=[], key=holder_key, audience="https://org-c.example", nonce=NONCE, iat=now)
+    issued = issue_sd_jwt(
+        key=issuer_key, visible={"iss": ORG, "iat": now}, concealed=CONCEALED, holder=holder_key.public
+    )
+    presented = present_sd_jwt(
+        issued, disclosures=[], key=holder_key, audience="https://org-c.example", nonce=NONCE, iat=now
+    )
     with pytest.raises(ValueError, match="Invalid audience"):
         foreign_verify(presented.serialize(), jwcrypto_public(issuer_key), key_binding=True)
 
@@ -148,7 +156,7 @@ def test_an_sd_jwt_view_from_sd_jwt_is_accepted_by_us() -> None:
     assert json.loads(unb64(text.split(".")[0]))["kid"] == issuer_public.kid
 
     trust = TrustStore.of([TrustedKey(ORG, issuer_public)])
-    ours = verify(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce=NONCE), now=now)
+    ours = verify_sd_jwt(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce=NONCE), now=now)
     theirs = foreign_verify(text, JWK.from_pyca(issuer_private.public_key()), key_binding=True)
     assert ours.claims == theirs
     assert ours.issuer == ORG
@@ -173,7 +181,7 @@ def test_an_sd_jwt_issuance_from_sd_jwt_is_accepted_by_us() -> None:
     )
     text = issuer.sd_jwt_issuance
     trust = TrustStore.of([TrustedKey(ORG, issuer_public)])
-    ours = verify(text, trust=trust, now=now)
+    ours = verify_sd_jwt(text, trust=trust, now=now)
     theirs = foreign_verify(text, JWK.from_pyca(issuer_private.public_key()), key_binding=False)
     assert ours.claims == theirs
     assert ours.claims == {"iss": ORG, "iat": now, "name": "Erika", "list": [{"nested": [1, 2]}, 3]}

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from crypto import KID_PATTERN, PublicKey, SigningKey, jwks, keys_from_jwks
-from schemas.errors import AlreadyExists, ConfigurationError, InsecureKeyFile, MalformedToken
+from schemas.errors import AlreadyExists, ConfigurationError, InsecureKeyFile, MalformedToken, SignatureInvalid
 from tests.crypto.forge import b64
 
 
@@ -113,7 +113,9 @@ def test_save_writes_mode_0600_and_load_round_trips(tmp_path: Path) -> None:
     loaded = SigningKey.load(path)
     assert loaded.kid == key.kid
     assert loaded.sign_raw(b"data") != b""
-    assert key.public.verify_raw(signature=loaded.sign_raw(b"data"), data=b"data")
+    key.public.verify_raw(signature=loaded.sign_raw(b"data"), data=b"data")
+    with pytest.raises(SignatureInvalid):
+        key.public.verify_raw(signature=loaded.sign_raw(b"data"), data=b"other data")
 
 
 def test_save_is_not_widened_by_a_permissive_umask(tmp_path: Path) -> None:

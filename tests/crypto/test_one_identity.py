@@ -15,11 +15,11 @@ from crypto import (
     TrustStore,
     b64url_decode,
     b64url_encode,
-    issue,
+    issue_sd_jwt,
     require_canonical,
     require_complete,
     sign_compact,
-    verify,
+    verify_sd_jwt,
 )
 from crypto.sdjwt import MAX_DISCLOSURE_CHARS
 from schemas.errors import RecordIncomplete, SignatureNotCanonical, TokenTooLarge
@@ -48,10 +48,10 @@ def test_every_signature_we_make_is_low_s_and_its_twin_is_refused(issuer_key: Si
 
 def test_a_complete_copy_proves_itself_and_a_cut_one_does_not(issuer_key: SigningKey, trust: TrustStore) -> None:
     """require_complete accepts the SD-JWT as issued and refuses it less any one disclosure, item or section."""
-    issued = issue(
+    issued = issue_sd_jwt(
         key=issuer_key, visible={"iss": ORG, "iat": NOW}, concealed=CONCEALED, holder=issuer_key.public, commit_all="m"
     )
-    require_complete(verify(issued.serialize(), trust=trust, now=NOW), claim="m")
+    require_complete(verify_sd_jwt(issued.serialize(), trust=trust, now=NOW), claim="m")
     real = [d for d in issued.disclosures if d.name != "m"]
     items = [d for d in real if d.name is None]
     section = next(d for d in real if d.name == "equipment")
@@ -60,15 +60,15 @@ def test_a_complete_copy_proves_itself_and_a_cut_one_does_not(issuer_key: Signin
     name = next(d for d in real if d.name == "name")
     for dropped in ({items[0].digest}, {name.digest}, {section.digest, *(d.digest for d in items)}):
         cut = SdJwt(issued.issuer_jwt, tuple(d for d in issued.disclosures if d.digest not in dropped))
-        verified = verify(cut.serialize(), trust=trust, now=NOW)  # an ordinary verifier cannot tell
+        verified = verify_sd_jwt(cut.serialize(), trust=trust, now=NOW)  # an ordinary verifier cannot tell
         with pytest.raises(RecordIncomplete, match="removed"):
             require_complete(verified, claim="m")
     without_list = SdJwt(issued.issuer_jwt, tuple(real))
     with pytest.raises(RecordIncomplete, match="list of its own parts"):
-        require_complete(verify(without_list.serialize(), trust=trust, now=NOW), claim="m")
+        require_complete(verify_sd_jwt(without_list.serialize(), trust=trust, now=NOW), claim="m")
 
 
 def test_nothing_is_issued_that_a_verifier_would_refuse_as_too_large(issuer_key: SigningKey) -> None:
     """A disclosure over the verify cap is refused when issuing, not found out by the receiver."""
     with pytest.raises(TokenTooLarge, match="verifier accepts"):
-        issue(key=issuer_key, visible={"iss": ORG, "iat": NOW}, concealed={"notes": "x" * MAX_DISCLOSURE_CHARS})
+        issue_sd_jwt(key=issuer_key, visible={"iss": ORG, "iat": NOW}, concealed={"notes": "x" * MAX_DISCLOSURE_CHARS})

@@ -22,11 +22,11 @@ from crypto import (
     SdJwt,
     SigningKey,
     TrustStore,
-    issue,
-    present,
+    issue_sd_jwt,
+    present_sd_jwt,
     sd_digest,
     sign_compact,
-    verify,
+    verify_sd_jwt,
 )
 from crypto.sdjwt import MAX_DISCLOSURE_CHARS, MAX_DISCLOSURES, MAX_SD_JWT_CHARS
 from schemas.errors import (
@@ -59,7 +59,7 @@ DISCLOSURE_COUNT = 8
 @pytest.fixture
 def issued(issuer_key: SigningKey, holder_key: SigningKey) -> SdJwt:
     """A version as issued: every claim of CONCEALED disclosable, bound to ``holder_key``."""
-    sd_jwt = issue(key=issuer_key, visible=VISIBLE, concealed=CONCEALED, holder=holder_key.public)
+    sd_jwt = issue_sd_jwt(key=issuer_key, visible=VISIBLE, concealed=CONCEALED, holder=holder_key.public)
     assert len(sd_jwt.disclosures) == DISCLOSURE_COUNT
     return sd_jwt
 
@@ -85,7 +85,7 @@ def chosen(sd_jwt: SdJwt) -> list[Disclosure]:
 
 def view(sd_jwt: SdJwt, key: SigningKey, *, audience: str = AUDIENCE) -> SdJwt:
     """A presentation of :func:`chosen` for ``audience``."""
-    return present(sd_jwt, disclosures=chosen(sd_jwt), key=key, audience=audience, nonce=NONCE, iat=NOW)
+    return present_sd_jwt(sd_jwt, disclosures=chosen(sd_jwt), key=key, audience=audience, nonce=NONCE, iat=NOW)
 
 
 def with_disclosures(sd_jwt: SdJwt, disclosures: list[str], kb_jwt: str | None = None) -> str:
@@ -100,18 +100,18 @@ def test_issue_and_verify_round_trip(issued: SdJwt, holder_key: SigningKey, trus
     """With every disclosure, the verifier rebuilds exactly the claims that were issued, list order kept."""
     text = issued.serialize()
     assert text.endswith("~")
-    verified = verify(text, trust=trust, now=NOW)
+    verified = verify_sd_jwt(text, trust=trust, now=NOW)
     assert verified.issuer == ORG
     assert verified.header["typ"] == SD_JWT_TYP
     assert verified.claims == {**VISIBLE, **CONCEALED, "cnf": {"jwk": holder_key.public.thumbprint_members()}}
     assert verified.key_binding is None
     assert len(verified.disclosures) == DISCLOSURE_COUNT
-    assert verify(issued, trust=trust, now=NOW).claims == verified.claims
+    assert verify_sd_jwt(issued, trust=trust, now=NOW).claims == verified.claims
 
 
 def test_the_payload_hides_what_is_concealed(issued: SdJwt, trust: TrustStore) -> None:
     """Without disclosures, only the visible claims (and the holder key) can be read."""
-    verified = verify(with_disclosures(issued, []), trust=trust, now=NOW)
+    verified = verify_sd_jwt(with_disclosures(issued, []), trust=trust, now=NOW)
     assert set(verified.claims) == {*VISIBLE, "cnf"}
     signed_text = json.dumps(verified.payload)
     for secret in ("Ann Example", "salbutamol", "penicillin", "Dr Example", "medications"):
@@ -142,7 +142,7 @@ def test_salts_have_at_least_128_bits(issued: SdJwt) -> None:
 
 def test_decoy_digests_hide_the_number_of_claims_and_items(issued: SdJwt, trust: TrustStore) -> None:
     """There are more digests than disclosures, at the top level and in each list (RFC 9901 s.4.2.5)."""
-    payload = verify(issued, trust=trust, now=NOW).payload
+    payload = verify_sd_jwt(issued, trust=trust, now=NOW).payload
     top_level = [d for d in issued.disclosures if d.name is not None]
     assert len(payload["_sd"]) > len(top_level)
     assert payload["_sd"] == sorted(payload["_sd"])
@@ -156,7 +156,7 @@ def test_issue_refuses_a_claim_both_visible_and_concealed(issuer_key: SigningKey
     clashes: list[dict[str, Any]] = [{"name": "x"}, {"_sd": []}, {"cnf": {}}]
     for visible in clashes:
         with pytest.raises(ValueError, match="visible and concealed or reserved"):
-            issue(key=issuer_key, visible={**VISIBLE, **visible}, concealed=CONCEALED)
+            issue_sd_jwt(key=issuer_key, visible={**VISIBLE, **visible}, concealed=CONCEALED)
 
 
 # --- present a subset with key binding -------------------------------------------------------
@@ -167,7 +167,7 @@ def test_a_view_reveals_only_the_chosen_subset(issued: SdJwt, holder_key: Signin
     presented = view(issued, holder_key)
     text = presented.serialize()
     assert not text.endswith("~")  # the KB-JWT is the last part
-    verified = verify(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce=NONCE), now=NOW)
+    verified = verify_sd_jwt(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce=NONCE), now=NOW)
     assert verified.claims == {
         **VISIBLE,
         "cnf": {"jwk": holder_key.public.thumbprint_members()},
@@ -178,32 +178,34 @@ def test_a_view_reveals_only_the_chosen_subset(issued: SdJwt, holder_key: Signin
     assert verified.key_binding["aud"] == AUDIENCE
     assert verified.key_binding["nonce"] == NONCE
     assert verified.key_binding["sd_hash"] == sd_digest(presented.presentation_prefix())
-    assert verify(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+    assert verify_sd_jwt(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_a_view_may_show_a_section_with_none_of_its_items(
     issued: SdJwt, holder_key: SigningKey, trust: TrustStore
 ) -> None:
     """Revealing a list section without its items shows an empty list."""
-    presented = present(
+    presented = present_sd_jwt(
         issued, disclosures=[find(issued, name="allergies")], key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=NOW
     )
-    verified = verify(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+    verified = verify_sd_jwt(
+        presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW
+    )
     assert verified.claims["allergies"] == []
 
 
 def test_an_item_without_its_section_is_refused(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
     """An item whose list was not revealed is referenced by nothing, so it is refused (RFC 9901 s.7.1)."""
     item = find(issued, value="penicillin")
-    presented = present(issued, disclosures=[item], key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=NOW)
+    presented = present_sd_jwt(issued, disclosures=[item], key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=NOW)
     with refusal(DisclosureInvalid, "disclosure_invalid", "not referenced"):
-        verify(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_present_refuses_a_disclosure_of_another_sd_jwt(issued: SdJwt, holder_key: SigningKey) -> None:
     """A holder's own tools will not put a foreign disclosure into a view."""
     with refusal(DisclosureInvalid, "disclosure_invalid", "only reveal disclosures"):
-        present(
+        present_sd_jwt(
             issued,
             disclosures=[Disclosure.make(name="name", value="Someone Else")],
             key=holder_key,
@@ -230,7 +232,7 @@ def test_a_changed_disclosure_is_refused(issued: SdJwt, trust: TrustStore, index
     parts[index] = flip_salt_character(parts[index])
     assert parts[index] != issued.disclosures[index].encoded
     with refusal(DisclosureInvalid, "disclosure_invalid", "not referenced by the signed payload"):
-        verify(with_disclosures(issued, parts), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, parts), trust=trust, now=NOW)
 
 
 @pytest.mark.parametrize("index", range(DISCLOSURE_COUNT))
@@ -241,7 +243,7 @@ def test_a_corrupted_disclosure_is_refused(issued: SdJwt, trust: TrustStore, ind
     replacement = "A" if parts[index][middle] != "A" else "B"
     parts[index] = parts[index][:middle] + replacement + parts[index][middle + 1 :]
     with pytest.raises(DisclosureInvalid):
-        verify(with_disclosures(issued, parts), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, parts), trust=trust, now=NOW)
 
 
 def test_an_unsigned_disclosure_is_refused(issued: SdJwt, trust: TrustStore) -> None:
@@ -249,7 +251,7 @@ def test_an_unsigned_disclosure_is_refused(issued: SdJwt, trust: TrustStore) -> 
     forged = Disclosure.make(name="allergies", value=[])
     parts = [d.encoded for d in issued.disclosures if d.name != "allergies"] + [forged.encoded]
     with refusal(DisclosureInvalid, "disclosure_invalid", "not referenced by the signed payload"):
-        verify(with_disclosures(issued, parts), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, parts), trust=trust, now=NOW)
 
 
 def test_an_unsigned_array_item_is_refused(issued: SdJwt, trust: TrustStore) -> None:
@@ -257,14 +259,14 @@ def test_an_unsigned_array_item_is_refused(issued: SdJwt, trust: TrustStore) -> 
     forged = Disclosure.make(value="an extra drug")
     parts = [*(d.encoded for d in issued.disclosures), forged.encoded]
     with refusal(DisclosureInvalid, "disclosure_invalid", "not referenced by the signed payload"):
-        verify(with_disclosures(issued, parts), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, parts), trust=trust, now=NOW)
 
 
 def test_a_repeated_disclosure_is_refused(issued: SdJwt, trust: TrustStore) -> None:
     """The same disclosure twice is refused (RFC 9901 s.7.1)."""
     name = find(issued, name="name").encoded
     with refusal(DisclosureInvalid, "disclosure_invalid", "repeated"):
-        verify(with_disclosures(issued, [name, name]), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, [name, name]), trust=trust, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -284,26 +286,26 @@ def test_a_repeated_disclosure_is_refused(issued: SdJwt, trust: TrustStore) -> N
 def test_a_malformed_disclosure_is_refused(issued: SdJwt, trust: TrustStore, array: object, match: str) -> None:
     """A disclosure must be ``[salt, name, value]`` or ``[salt, value]`` with a permitted name (RFC 9901 s.4.2)."""
     with refusal(DisclosureInvalid, "disclosure_invalid", match):
-        verify(with_disclosures(issued, [b64(json_bytes(array))]), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, [b64(json_bytes(array))]), trust=trust, now=NOW)
 
 
 @pytest.mark.parametrize("part", ["not base64!", "AAAA", b64(b"\xff\xfe"), "e30="])
 def test_a_disclosure_that_is_not_base64url_json_is_refused(issued: SdJwt, trust: TrustStore, part: str) -> None:
     """A disclosure must be base64url-encoded JSON."""
     with refusal(DisclosureInvalid, "disclosure_invalid", "not base64url JSON|not a \\[salt"):
-        verify(with_disclosures(issued, [part]), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, [part]), trust=trust, now=NOW)
 
 
 def test_an_empty_disclosure_is_refused(issued: SdJwt, trust: TrustStore) -> None:
     """``~~`` inside an SD-JWT is malformed."""
     with refusal(MalformedToken, "malformed_token", "empty disclosure"):
-        verify(with_disclosures(issued, [issued.disclosures[0].encoded, ""]), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, [issued.disclosures[0].encoded, ""]), trust=trust, now=NOW)
 
 
 def test_a_text_without_a_tilde_is_refused(issued: SdJwt, trust: TrustStore) -> None:
     """A bare JWT is not an SD-JWT."""
     with refusal(MalformedToken, "malformed_token", "no '~' separator"):
-        verify(issued.issuer_jwt, trust=trust, now=NOW)
+        verify_sd_jwt(issued.issuer_jwt, trust=trust, now=NOW)
 
 
 # --- the issuer-signed JWT ------------------------------------------------------------------
@@ -316,21 +318,21 @@ def test_a_digest_algorithm_other_than_sha256_is_refused(
     """Only sha-256 digests are accepted; any other ``_sd_alg`` value is refused."""
     jwt = sign_compact(key=issuer_key, typ=SD_JWT_TYP, claims=claims(_sd=[], _sd_alg=sd_alg))
     with refusal(DisclosureInvalid, "disclosure_invalid", "does not use sha-256"):
-        verify(f"{jwt}~", trust=trust, now=NOW)
+        verify_sd_jwt(f"{jwt}~", trust=trust, now=NOW)
 
 
 def test_an_sd_jwt_of_another_type_is_refused(issuer_key: SigningKey, trust: TrustStore) -> None:
     """An SD-JWT signed with another ``typ`` is not accepted as ours (RFC 8725 s.3.11)."""
-    sd_jwt = issue(key=issuer_key, visible=VISIBLE, concealed=CONCEALED, typ="example+sd-jwt")
+    sd_jwt = issue_sd_jwt(key=issuer_key, visible=VISIBLE, concealed=CONCEALED, typ="example+sd-jwt")
     with refusal(WrongTokenType, "wrong_token_type", "expected a token of type"):
-        verify(sd_jwt.serialize(), trust=trust, now=NOW)
+        verify_sd_jwt(sd_jwt.serialize(), trust=trust, now=NOW)
 
 
 def test_an_sd_jwt_from_an_untrusted_key_is_refused(stranger_key: SigningKey, trust: TrustStore) -> None:
     """A well-formed SD-JWT signed by a key the store does not know is refused."""
-    sd_jwt = issue(key=stranger_key, visible=VISIBLE, concealed=CONCEALED)
+    sd_jwt = issue_sd_jwt(key=stranger_key, visible=VISIBLE, concealed=CONCEALED)
     with refusal(UnknownKey, "unknown_key", "not trusted here"):
-        verify(sd_jwt.serialize(), trust=trust, now=NOW)
+        verify_sd_jwt(sd_jwt.serialize(), trust=trust, now=NOW)
 
 
 def test_a_digest_used_twice_in_the_payload_is_refused(issuer_key: SigningKey, trust: TrustStore) -> None:
@@ -339,7 +341,7 @@ def test_a_digest_used_twice_in_the_payload_is_refused(issuer_key: SigningKey, t
     payload = claims(_sd=[disclosure.digest], nested={"_sd": [disclosure.digest]}, _sd_alg="sha-256")
     jwt = sign_compact(key=issuer_key, typ=SD_JWT_TYP, claims=payload)
     with refusal(DisclosureInvalid, "disclosure_invalid", "more than once"):
-        verify(f"{jwt}~{disclosure.encoded}~", trust=trust, now=NOW)
+        verify_sd_jwt(f"{jwt}~{disclosure.encoded}~", trust=trust, now=NOW)
 
 
 def test_a_disclosed_name_that_is_already_present_is_refused(issuer_key: SigningKey, trust: TrustStore) -> None:
@@ -348,7 +350,7 @@ def test_a_disclosed_name_that_is_already_present_is_refused(issuer_key: Signing
     payload = claims(pid="p-1", _sd=[disclosure.digest], _sd_alg="sha-256")
     jwt = sign_compact(key=issuer_key, typ=SD_JWT_TYP, claims=payload)
     with refusal(DisclosureInvalid, "disclosure_invalid", "already present"):
-        verify(f"{jwt}~{disclosure.encoded}~", trust=trust, now=NOW)
+        verify_sd_jwt(f"{jwt}~{disclosure.encoded}~", trust=trust, now=NOW)
 
 
 def test_disclosures_in_the_wrong_place_are_refused(issuer_key: SigningKey, trust: TrustStore) -> None:
@@ -356,11 +358,11 @@ def test_disclosures_in_the_wrong_place_are_refused(issuer_key: SigningKey, trus
     item = Disclosure.make(value="x")
     jwt = sign_compact(key=issuer_key, typ=SD_JWT_TYP, claims=claims(_sd=[item.digest], _sd_alg="sha-256"))
     with refusal(DisclosureInvalid, "disclosure_invalid", "array-item disclosure is referenced from an object"):
-        verify(f"{jwt}~{item.encoded}~", trust=trust, now=NOW)
+        verify_sd_jwt(f"{jwt}~{item.encoded}~", trust=trust, now=NOW)
     named = Disclosure.make(name="x", value="y")
     jwt = sign_compact(key=issuer_key, typ=SD_JWT_TYP, claims=claims(list=[{"...": named.digest}], _sd_alg="sha-256"))
     with refusal(DisclosureInvalid, "disclosure_invalid", "object-property disclosure is referenced from an array"):
-        verify(f"{jwt}~{named.encoded}~", trust=trust, now=NOW)
+        verify_sd_jwt(f"{jwt}~{named.encoded}~", trust=trust, now=NOW)
 
 
 # --- size caps --------------------------------------------------------------------------------
@@ -370,21 +372,21 @@ def test_too_many_disclosures_are_refused(issued: SdJwt, trust: TrustStore) -> N
     """More than MAX_DISCLOSURES disclosures are refused before any is decoded."""
     text = with_disclosures(issued, ["e30"] * (MAX_DISCLOSURES + 1))
     with refusal(TokenTooLarge, "token_too_large", "more disclosures than allowed"):
-        verify(text, trust=trust, now=NOW)
+        verify_sd_jwt(text, trust=trust, now=NOW)
 
 
 def test_an_oversize_disclosure_is_refused(issued: SdJwt, trust: TrustStore) -> None:
     """A disclosure longer than MAX_DISCLOSURE_CHARS is refused before it is decoded."""
     big = b64(json_bytes(["c2FsdA", "notes", "x" * MAX_DISCLOSURE_CHARS]))
     with refusal(TokenTooLarge, "token_too_large", "disclosure is larger"):
-        verify(with_disclosures(issued, [big]), trust=trust, now=NOW)
+        verify_sd_jwt(with_disclosures(issued, [big]), trust=trust, now=NOW)
 
 
 def test_an_oversize_sd_jwt_is_refused(issued: SdJwt, trust: TrustStore) -> None:
     """An SD-JWT longer than MAX_SD_JWT_CHARS is refused before it is split."""
     text = with_disclosures(issued, ["A" * (MAX_DISCLOSURE_CHARS - 1)] * (MAX_SD_JWT_CHARS // MAX_DISCLOSURE_CHARS + 1))
     with refusal(TokenTooLarge, "token_too_large", "SD-JWT is larger"):
-        verify(text, trust=trust, now=NOW)
+        verify_sd_jwt(text, trust=trust, now=NOW)
 
 
 # --- key binding (RFC 9901 s.4.3, s.7.3) ------------------------------------------------------
@@ -394,14 +396,14 @@ def test_a_view_for_another_recipient_is_refused(issued: SdJwt, holder_key: Sign
     """A view made for org-c cannot be replayed to org-b."""
     presented = view(issued, holder_key, audience="org-c")
     with refusal(KeyBindingInvalid, "key_binding_invalid", "different recipient"):
-        verify(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_a_view_with_the_wrong_nonce_is_refused(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
     """When the recipient asked for a nonce, a view made with another one is refused."""
     presented = view(issued, holder_key)
     with refusal(KeyBindingInvalid, "key_binding_invalid", "wrong nonce"):
-        verify(
+        verify_sd_jwt(
             presented.serialize(),
             trust=trust,
             key_binding=KeyBindingPolicy(audience=AUDIENCE, nonce="another nonce"),
@@ -411,11 +413,13 @@ def test_a_view_with_the_wrong_nonce_is_refused(issued: SdJwt, holder_key: Signi
 
 def test_a_view_older_than_its_window_is_refused(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
     """RFC 9901 s.7.3: the Key Binding JWT's iat must be within an acceptable window."""
-    old = present(issued, disclosures=issued.disclosures, key=holder_key, audience=AUDIENCE, nonce="n", iat=NOW - 3600)
+    old = present_sd_jwt(
+        issued, disclosures=issued.disclosures, key=holder_key, audience=AUDIENCE, nonce="n", iat=NOW - 3600
+    )
     policy = KeyBindingPolicy(audience=AUDIENCE, max_age=600)
     with pytest.raises(KeyBindingInvalid, match="older than"):
-        verify(old, trust=trust, key_binding=policy, now=NOW)
-    assert verify(old, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW).claims
+        verify_sd_jwt(old, trust=trust, key_binding=policy, now=NOW)
+    assert verify_sd_jwt(old, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW).claims
 
 
 Change = Callable[[SdJwt, SdJwt], list[Disclosure]]
@@ -441,46 +445,46 @@ def test_a_view_changed_after_key_binding_is_refused(
     presented = view(issued, holder_key)
     changed = SdJwt(issuer_jwt=issued.issuer_jwt, disclosures=tuple(change(issued, presented)), kb_jwt=presented.kb_jwt)
     with refusal(KeyBindingInvalid, "key_binding_invalid", "different set of disclosures"):
-        verify(changed.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(changed.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_a_view_signed_by_another_key_is_refused(issued: SdJwt, stranger_key: SigningKey, trust: TrustStore) -> None:
     """Only the holder named in ``cnf`` can make a view (RFC 7800)."""
     presented = view(issued, stranger_key)
     with refusal(KeyBindingInvalid, "key_binding_invalid", r"does not verify \(signature_invalid\)"):
-        verify(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_a_view_is_not_accepted_as_a_version(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
     """Where no key binding is expected, a presentation carrying a KB-JWT is refused."""
     presented = view(issued, holder_key)
     with refusal(KeyBindingInvalid, "key_binding_invalid", "not expected here"):
-        verify(presented.serialize(), trust=trust, now=NOW)
+        verify_sd_jwt(presented.serialize(), trust=trust, now=NOW)
 
 
 def test_a_version_is_not_accepted_as_a_view(issued: SdJwt, trust: TrustStore) -> None:
     """Where key binding is required, an SD-JWT without a KB-JWT is refused."""
     with refusal(KeyBindingInvalid, "key_binding_invalid", "is required"):
-        verify(issued.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(issued.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_a_view_of_an_unbound_sd_jwt_is_refused(
     issuer_key: SigningKey, holder_key: SigningKey, trust: TrustStore
 ) -> None:
     """An SD-JWT issued without ``cnf`` names no holder, so no view of it can be bound."""
-    unbound = issue(key=issuer_key, visible=VISIBLE, concealed=CONCEALED)
-    presented = present(unbound, disclosures=[], key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=NOW)
+    unbound = issue_sd_jwt(key=issuer_key, visible=VISIBLE, concealed=CONCEALED)
+    presented = present_sd_jwt(unbound, disclosures=[], key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=NOW)
     with refusal(KeyBindingInvalid, "key_binding_invalid", "names no key"):
-        verify(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def test_a_view_dated_in_the_future_is_refused(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
     """A KB-JWT dated beyond the allowed clock skew was not made by an honest clock."""
-    presented = present(
+    presented = present_sd_jwt(
         issued, disclosures=chosen(issued), key=holder_key, audience=AUDIENCE, nonce=NONCE, iat=NOW + 3600
     )
     with refusal(KeyBindingInvalid, "key_binding_invalid", "no valid issue time"):
-        verify(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(presented.serialize(), trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
 
 
 def hand_kb(issued: SdJwt, key: SigningKey, header: dict[str, Any], **changes: Any) -> str:
@@ -493,7 +497,7 @@ def hand_kb(issued: SdJwt, key: SigningKey, header: dict[str, Any], **changes: A
 def test_a_hand_built_kb_jwt_verifies(issued: SdJwt, holder_key: SigningKey, trust: TrustStore) -> None:
     """A KB-JWT made by hand to RFC 9901 s.4.3 is accepted: the refusals below are not false alarms."""
     text = hand_kb(issued, holder_key, {"alg": "ES256", "typ": KB_JWT_TYP})
-    assert verify(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW).key_binding
+    assert verify_sd_jwt(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW).key_binding
 
 
 @pytest.mark.parametrize(
@@ -536,4 +540,4 @@ def test_a_malformed_kb_jwt_is_refused(
     """A KB-JWT must be ES256, typed kb+jwt, and carry sd_hash, aud, nonce and iat (RFC 9901 s.4.3)."""
     text = hand_kb(issued, holder_key, header, **changes)
     with refusal(KeyBindingInvalid, "key_binding_invalid", match):
-        verify(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
+        verify_sd_jwt(text, trust=trust, key_binding=KeyBindingPolicy(audience=AUDIENCE), now=NOW)
