@@ -173,7 +173,7 @@ def change_own_consent(
     if section not in DISCLOSABLE_SECTIONS:
         raise InvalidRequest("that is not a part of the passport you can share")
     stored = current_version(session, row.pid, row.current_ver)
-    content = _with_consent(parse_content(stored.content), person, audience, section, allow, now)
+    content = _with_consent(stored.parsed, person, audience, section, allow, now)
     return next_version(
         session,
         identity=identity,

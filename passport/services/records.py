@@ -11,6 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, update
@@ -32,7 +33,8 @@ from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFo
 
 @dataclass(frozen=True)
 class StoredVersion:
-    """A version as stored: its place in the chain, the SD-JWT as issued and the content it carries."""
+    """A version as stored: its place in the chain, the SD-JWT as issued and the content it carries (``content``
+    as the claims it disclosed, ``parsed`` as the schema reads them, parsed once and only when asked for)."""
 
     pid: str
     ver: int
@@ -58,6 +60,11 @@ class StoredVersion:
             sd_jwt=row.sd_jwt,
             content=json.loads(row.content_json),
         )
+
+    @cached_property
+    def parsed(self) -> PassportContent:
+        """The content, as the schema reads it."""
+        return parse_content(self.content)
 
     @property
     def custodian(self) -> str:
@@ -144,7 +151,7 @@ def current_card(
         pid=stored.pid,
         ver=stored.ver,
         digest=stored.digest,
-        content=parse_content(stored.content),
+        content=stored.parsed,
         now=now,
     )
 
@@ -267,7 +274,7 @@ def next_version(
     if current.custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
     if content is None:
-        content = parse_content(current.content)
+        content = current.parsed
     ver = row.current_ver + 1
     version = issue_version(
         key=identity.keyring.active,

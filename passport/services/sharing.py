@@ -24,7 +24,7 @@ from passport.services.access import require, require_on
 from passport.services.principals import Principal
 from passport.services.records import StoredVersion, current_version
 from passport.services.storage import OverrideRow, PassportRow, as_utc, utcnow
-from schemas import AUDIENCES, Audience, PassportContent, clean_text, parse_content
+from schemas import AUDIENCES, Audience, PassportContent, clean_text
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
 
 OVERRIDE_LIFETIME = timedelta(days=30)
@@ -69,7 +69,7 @@ def serve_view(
         if row is None or recipient not in (None, principal.org):
             raise NotFound("no passport with that id")
         stored = current_version(session, pid, row.current_ver)
-        content = parse_content(stored.content)
+        content = stored.parsed
         if principal.org not in connected_organisations(content, stored):
             raise NotFound("no passport with that id")
         if principal.audience != chosen:
@@ -80,7 +80,7 @@ def serve_view(
         if recipient is None:
             raise InvalidRequest("say which organisation the view is for (?for=prison:RSY)")
         stored = current_version(session, pid, row.current_ver)
-        content = parse_content(stored.content)
+        content = stored.parsed
     if stored.custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
     overrides = _active_overrides(session, pid, recipient, chosen)
@@ -127,7 +127,7 @@ def create_override(
         raise InvalidRequest(f"the lawful basis must be one of {', '.join(LAWFUL_BASES)}")
     reason = clean_text(reason, field="reason")
     stored = current_version(session, pid, row.current_ver)
-    checked = check_override_targets(parse_content(stored.content), targets)
+    checked = check_override_targets(stored.parsed, targets)
     now = utcnow()
     session.add(
         OverrideRow(

@@ -15,7 +15,7 @@ from api.pages.common.session import PersonSession, check_csrf
 from api.pages.me.page import own_content, page
 from api.pages.me.words import AUDIENCE_WORDS, PART_ICONS, PART_NAMES
 from passport.services import change_own_consent, own_passport, transaction
-from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, Audience, parse_content
+from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, Audience
 from schemas.errors import InvalidRequest, NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +97,7 @@ def change_consent(
         raise InvalidRequest("that is not a part of your passport you can share")
     wanted = allow == "1"
     with transaction(deployment.engine) as session:
-        current = parse_content(own_passport(session, person=web.principal, source=source).content)
+        current = own_passport(session, person=web.principal, source=source).parsed
         # Pressing a button twice (or going back and pressing it again) must not make an empty new version.
         if (section in current.consent.permitted_sections(chosen)) != wanted:
             change_own_consent(

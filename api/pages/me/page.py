@@ -13,7 +13,7 @@ from api.pages.common.render import render
 from api.pages.common.session import PersonSession
 from api.pages.me.words import NAV, PART_NAMES
 from passport.services import PERSON_IDLE, Deployment, list_peers, own_passport, transaction
-from schemas import PassportContent, parse_content
+from schemas import PassportContent
 
 IDLE_MINUTES = int(PERSON_IDLE.total_seconds() // 60)
 
@@ -50,4 +50,4 @@ def own_content(
     with transaction(deployment.engine) as session:
         stored = own_passport(session, person=web.principal, source=source)
         names = organisation_names(session, deployment)
-    return parse_content(stored.content), names
+    return stored.parsed, names

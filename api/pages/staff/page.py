@@ -18,7 +18,7 @@ from api.pages.staff.forms.fields import first_target
 from api.pages.staff.words import day, say
 from passport.core import PID_PATTERN, Identity
 from passport.services import Deployment, StoredVersion, WebSession, get_current, list_peers, transaction
-from schemas import PassportContent, parse_content
+from schemas import PassportContent
 from schemas.errors import InvalidRequest, NotFound
 
 
@@ -83,7 +83,7 @@ def read_passport(
     with transaction(deployment.engine) as session:
         stored = get_current(session, principal=web.principal, pid=pid, source=source, action=action)
         names = organisation_names(session, deployment.identity)
-    return stored, parse_content(stored.content), names
+    return stored, stored.parsed, names
 
 
 def person_name(content: Mapping[str, Any]) -> str:

@@ -134,7 +134,7 @@ def save(
             content=current.content, ver=current.ver, values=values, names=names, race=race, status_code=409
         )
     # The card in the person's pocket still verifies, but shows what was true before: say a new one is needed.
-    reprint = "&card=reprint" if card_changed(parse_content(based.content), content) else ""
+    reprint = "&card=reprint" if card_changed(based.parsed, content) else ""
     return redirect(f"{edit.done}?saved={edit.saved}{reprint}")
 
 
