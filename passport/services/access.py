@@ -58,6 +58,16 @@ def require(principal: Principal, action: Action) -> None:
         raise AccessDenied(f"the {principal.role} role may not {action} passports")
 
 
+def require_own(principal: Principal, row: PassportRow | None) -> PassportRow:
+    """The person's rule: a person reaches their own passport and no other, and only at the organisation that
+    signed them in (their pages, never the API)."""
+    if principal.role != "person" or principal.person_pid is None:
+        raise AccessDenied("these pages are for the person whose passport it is")
+    if row is None or row.pid != principal.person_pid or row.holder_org != principal.org:
+        raise NotFound("no passport")
+    return row
+
+
 def require_on(principal: Principal, action: Action, row: PassportRow | None) -> PassportRow:
     """Refuse unless the passport exists, is held by the principal's organisation, and the role allows it."""
     if row is None or row.holder_org != principal.org:

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from passport.core.identity import Identity
 from passport.services import audit
-from passport.services.access import require_on
+from passport.services.access import require_on, require_own
 from passport.services.audit import AuditEntry, entries_for
 from passport.services.local_keys import bound_to, keyed_digest
 from passport.services.principals import Principal, create_person_principal
@@ -136,12 +136,7 @@ def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | 
 
 
 def _own(session: Session, person: Principal) -> PassportRow:
-    if person.role != "person" or person.person_pid is None:
-        raise AccessDenied("these pages are for the person whose passport it is")
-    row = session.get(PassportRow, person.person_pid)
-    if row is None or row.holder_org != person.org:
-        raise NotFound("no passport")
-    return row
+    return require_own(person, session.get(PassportRow, person.person_pid) if person.person_pid else None)
 
 
 def own_passport(session: Session, *, person: Principal, source: str | None = None) -> StoredVersion:

@@ -8,7 +8,7 @@ from typing import get_args
 
 import pytest
 
-from passport.services.access import PERMISSIONS, Action, require, require_on
+from passport.services.access import PERMISSIONS, Action, require, require_on, require_own
 from passport.services.principals import Principal
 from passport.services.storage import PassportRow
 from schemas.errors import AccessDenied, NotFound
@@ -120,3 +120,20 @@ def test_a_person_may_only_change_their_own_consent() -> None:
             continue
         allowed.append(action)
     assert allowed == ["own_consent"]
+
+
+def test_a_person_reaches_their_own_passport_and_no_other() -> None:
+    """The person's rule: their own passport, at the organisation that signed them in; anyone else's, or theirs
+    elsewhere, does not exist for them; staff are not people."""
+    mine = held_by("prison:WYI")
+    person = Principal("p-1", "prison:WYI", "person", person_pid=mine.pid)
+    assert require_own(person, mine) is mine
+    someone_else = Principal("p-2", "prison:WYI", "person", person_pid="00000000-0000-4000-8000-000000000000")
+    with pytest.raises(NotFound):
+        require_own(someone_else, mine)
+    with pytest.raises(NotFound):
+        require_own(Principal("p-1", "prison:RSY", "person", person_pid=mine.pid), mine)
+    with pytest.raises(NotFound):
+        require_own(person, None)
+    with pytest.raises(AccessDenied):
+        require_own(Principal("s-1", "prison:WYI", "care_staff"), mine)
