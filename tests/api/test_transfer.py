@@ -203,3 +203,15 @@ def test_after_import_the_receiver_serves_consented_views(
     stale = wymott.client(wymott.token("care_staff"))
     handed_away = stale.get(f"/v1/passports/{v2['pid']}/views/local_authority", params={"for": "la:E08000012"})
     assert handed_away.status_code == 409 and handed_away.json()["code"] == "custody_violation"
+
+
+def test_a_card_issued_here_imports_nothing_and_says_why(live_server: LiveServer, reference: dict[str, Any]) -> None:
+    """Scanning this prison's own card at its own desk: 400 with the reason, one audited refusal, nothing new."""
+    staff = live_server.client(live_server.token("care_staff"))
+    pid = staff.post("/v1/passports", json=reference).json()["pid"]
+    jws = staff.get(f"/v1/passports/{pid}/card", params={"format": "jws"}).text
+    before = counts(live_server)
+    response = live_server.client(live_server.token("reception")).post("/v1/imports", json={"card": jws})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_request"
+    assert "issued here" in response.json()["detail"]
+    assert counts(live_server) == before

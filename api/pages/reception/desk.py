@@ -158,7 +158,7 @@ def import_record(
         result = import_passport(deployment, principal=web.principal, card=card, source=source)
     except PassportError as exc:
         verified = _genuine(deployment, card)
-        issued_here = verified is not None and verified.issuer == identity.org_id
+        issued_here = exc.code == "invalid_request" and verified is not None and verified.issuer == identity.org_id
         refusal = Refusal(ISSUED_HERE, exc.code) if issued_here else Refusal.of(exc)
         return render(
             request,
