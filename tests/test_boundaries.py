@@ -64,3 +64,19 @@ def test_the_signed_core_never_reaches_the_services_or_a_database() -> None:
         if module.startswith(("passport.services", "sqlalchemy", "sqlmodel"))
     ]
     assert crossings == []
+
+
+def test_no_face_takes_or_gives_a_row() -> None:
+    """What the faces offer never takes a row or hands one back, so code above cannot come to hold one."""
+    import inspect
+
+    leaks = []
+    for face, names in (("passport.core", FACES["passport.core"]), ("passport.services", FACES["passport.services"])):
+        module = passport.core if face == "passport.core" else passport.services
+        for name in names:
+            value = getattr(module, name)
+            if callable(value) and not inspect.isclass(value):
+                annotations = " ".join(str(a) for a in inspect.get_annotations(value).values())
+                if "Row" in annotations:
+                    leaks.append(f"{face}.{name}: {annotations}")
+    assert leaks == []

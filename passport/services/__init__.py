@@ -7,8 +7,8 @@ stay in ``storage``). The home's HMAC keys for sign-in codes and the audit trail
 engine (``local_keys``).
 """
 
-from passport.services.access import Action, may, require, require_on
-from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal, verify_audit_chain
+from passport.services.access import Action, may, require
+from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
 from passport.services.listing import Listed, ListingPage, list_passports
@@ -151,7 +151,6 @@ __all__ = [
     "redeem_sign_in_code",
     "request_correction",
     "require",
-    "require_on",
     "resolve_correction",
     "revoke_token",
     "save_peer",
@@ -163,7 +162,6 @@ __all__ = [
     "transaction",
     "trust_store",
     "utcnow",
-    "verify_audit_chain",
     "verify_client_assertion",
     "version_to_amend",
 ]

@@ -98,7 +98,7 @@ def record(
     ver: int | None = None,
     detail: str | None = None,
     at: datetime | None = None,
-) -> AuditRow:
+) -> None:
     """Append one row inside the caller's transaction (locking the chain's head until it commits).
 
     Refuses (:class:`AuditTampered`) to extend a head that this deployment's audit key did not seal.
@@ -126,7 +126,6 @@ def record(
     head.seal = head_seal(head.seq, head.row_hash, key=key)
     session.add(row)
     session.add(head)
-    return row
 
 
 def record_refusal(engine: Engine, *, actor: Actor, action: str, code: str, pid: str | None = None) -> None:

@@ -219,7 +219,7 @@ def _with_consent(
 
 def request_correction(
     session: Session, *, person: Principal, text: str, section: str | None = None, source: str | None = None
-) -> CorrectionRow:
+) -> Correction:
     """The person says something is wrong; care staff see it in their list."""
     row = _own(session, person)
     cleaned = clean_text(text, field="text")
@@ -227,6 +227,7 @@ def request_correction(
         raise InvalidRequest("that is not a part of the passport")
     correction = CorrectionRow(pid=row.pid, section=section, text=cleaned, created_at=utcnow())
     session.add(correction)
+    session.flush()  # its id
     audit.record(
         session,
         actor=audit.actor_of(person, source),
@@ -234,7 +235,7 @@ def request_correction(
         pid=row.pid,
         detail=json.dumps({"section": section}),
     )
-    return correction
+    return _correction(correction)
 
 
 def deals_with_corrections(principal: Principal) -> bool:
@@ -268,8 +269,12 @@ def open_corrections(session: Session, *, principal: Principal, pid: str | None 
     )
     if pid is not None:
         query = query.where(CorrectionRow.pid == pid)
-    rows = session.exec(query.order_by(col(CorrectionRow.created_at)))
-    return [Correction(row.id or 0, row.pid, row.section, row.text, as_utc(row.created_at)) for row in rows]
+    return [_correction(row) for row in session.exec(query.order_by(col(CorrectionRow.created_at)))]
+
+
+def _correction(row: CorrectionRow) -> Correction:
+    assert row.id is not None  # flushed
+    return Correction(row.id, row.pid, row.section, row.text, as_utc(row.created_at))
 
 
 def open_correction_counts(session: Session, *, principal: Principal, pids: Collection[str]) -> dict[str, int]:
