@@ -9,7 +9,6 @@ shared), staff's after a longer one, and every session when the token it was ope
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from passport.services.local_keys import bound_to, keyed_digest
-from passport.services.principals import Principal, current_principal, note_use
+from passport.services.principals import Principal, current_principal, note_use, token_hash
 from passport.services.storage import SignInAttemptRow, WebSessionRow, as_utc, transaction, utcnow
 from schemas.errors import NotAuthenticated
 
@@ -39,10 +38,6 @@ class WebSession:
     csrf: str
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode("ascii", "replace")).hexdigest()
-
-
 def open_session(engine: Engine, principal: Principal, *, replacing: str | None = None) -> tuple[str, WebSession]:
     """A new session for ``principal``: its id (for the browser alone) and the session. The session the browser
     had (``replacing``) ends, so no old id lingers."""
@@ -50,10 +45,10 @@ def open_session(engine: Engine, principal: Principal, *, replacing: str | None 
     now = utcnow()
     with transaction(engine) as db:
         if replacing and len(replacing) <= MAX_SESSION_ID:
-            db.execute(delete(WebSessionRow).where(col(WebSessionRow.id_hash) == _hash(replacing)))
+            db.execute(delete(WebSessionRow).where(col(WebSessionRow.id_hash) == token_hash(replacing)))
         db.add(
             WebSessionRow(
-                id_hash=_hash(session_id),
+                id_hash=token_hash(session_id),
                 principal_id=principal.id,
                 org=principal.org,
                 role=principal.role,
@@ -73,7 +68,7 @@ def find_session(engine: Engine, session_id: str) -> WebSession | None:
     if not session_id or len(session_id) > MAX_SESSION_ID:
         return None
     with transaction(engine) as db:
-        row = db.get(WebSessionRow, _hash(session_id))
+        row = db.get(WebSessionRow, token_hash(session_id))
         if row is None:
             return None
         now = utcnow()
@@ -96,7 +91,7 @@ def close_session(engine: Engine, session_id: str) -> None:
     """Sign out: the session with this id ends."""
     if session_id and len(session_id) <= MAX_SESSION_ID:
         with transaction(engine) as db:
-            db.execute(delete(WebSessionRow).where(col(WebSessionRow.id_hash) == _hash(session_id)))
+            db.execute(delete(WebSessionRow).where(col(WebSessionRow.id_hash) == token_hash(session_id)))
 
 
 SignInForm = Literal["staff", "person"]

@@ -6,7 +6,7 @@ site's own styles, scripts and images, post forms only to this site, and never b
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,11 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def day(value: date) -> str:
+    """A date as people say it, on every page: 2 May 2025."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def when(moment: datetime) -> str:

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep, SourceDep
+from api.pages.common.render import day
 from api.pages.common.session import PersonSession
 from api.pages.me.page import organisation_names, own_content, page
-from api.pages.me.words import PART_ICONS, OrganisationNames, day, sentence
+from api.pages.me.words import PART_ICONS, OrganisationNames, sentence
 from passport.services import describe_all, own_audit, transaction
 
 router = APIRouter(include_in_schema=False)

@@ -4,7 +4,6 @@ person says them, and organisations by name (or by what kind of place they are).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from passport.services import organisation_name
 
@@ -76,11 +75,6 @@ NAV = (
     ("/me/consent", "Who can see what"),
     ("/me/wrong", "Something is wrong"),
 )
-
-
-def day(value: date) -> str:
-    """A date as a person says it: 2 May 2025."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def sentence(text: str, stop: bool = True) -> str:

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse
 
 from api.auditing import audit_caught
 from api.deps import DeploymentDep, SourceDep
-from api.pages.common.render import render
+from api.pages.common.render import day, render
 from api.pages.common.session import StaffSession, check_csrf
-from api.pages.reception.words import ISSUED_HERE, NOT_READ, PHOTO_NOT_READ, PHOTO_TOO_LARGE, Refusal, Shown, day
+from api.pages.reception.words import ISSUED_HERE, NOT_READ, PHOTO_NOT_READ, PHOTO_TOO_LARGE, Refusal, Shown
 from api.problems import status_for
 from passport.core import MAX_IMAGE_BYTES, Card, decode_image, jws_from_scan
 from passport.services import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from api.pages.common.render import day
 from passport.core import Card
 from schemas.errors import PassportError
 
@@ -88,8 +89,3 @@ class Shown:
     def date_of_birth(self) -> str:
         """The person's date of birth: 17 April 1949."""
         return day(date.fromisoformat(self.card.date_of_birth))
-
-
-def day(value: date) -> str:
-    """A date as the desk shows it: 21 November 2026."""
-    return f"{value.day} {value:%B %Y}"

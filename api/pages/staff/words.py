@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from api.pages.common.render import day as common_day
 from api.pages.staff.forms.fields import as_text
 
 CARE_ACT_OUTCOME_WORDS: Mapping[str, str] = {
@@ -183,4 +184,4 @@ def day(value: object) -> str:
         found = date.fromisoformat(str(value))
     except ValueError:
         return as_text(value)
-    return f"{found.day} {found:%B %Y}"
+    return common_day(found)
