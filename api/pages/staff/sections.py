@@ -164,6 +164,7 @@ def item_form(
 
 
 @router.post("/staff/passports/{pid}/{section}")
+@router.post("/staff/passports/{pid}/{section}/add")
 def save_section(
     request: Request,
     pid: Pid,
@@ -173,25 +174,10 @@ def save_section(
     deployment: DeploymentDep,
     source: SourceDep,
 ) -> Response:
-    """Save a section that is one whole."""
+    """Save a section that is one whole, or add an item to a list section."""
     require_csrf(web, posted)
-    sheet = _Sheet(request, web, _form(section, listed=False), "section", pid, None)
-    return save(deployment, web, source, pid, posted, _edit(sheet))
-
-
-@router.post("/staff/passports/{pid}/{section}/add")
-def save_new_item(
-    request: Request,
-    pid: Pid,
-    section: str,
-    posted: Posted,
-    web: StaffSession,
-    deployment: DeploymentDep,
-    source: SourceDep,
-) -> Response:
-    """Add an item."""
-    require_csrf(web, posted)
-    sheet = _Sheet(request, web, _form(section, listed=True), "add", pid, None)
+    adding = request.url.path.endswith("/add")
+    sheet = _Sheet(request, web, _form(section, listed=adding), "add" if adding else "section", pid, None)
     return save(deployment, web, source, pid, posted, _edit(sheet))
 
 
