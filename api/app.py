@@ -12,7 +12,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import metrics, pages, problems
 from api.limits import BodyLimit
-from api.routes import cards, health, passports, sharing, verify, wellknown
+from api.routes import cards, health, notices, passports, sharing, verify, wellknown
+from api.schedule import delivering
 from api.settings import Settings
 from passport.core import MAX_HISTORY_CHARS, MAX_IMAGE_BYTES
 from passport.services import Deployment
@@ -43,7 +44,7 @@ def build_app() -> FastAPI:
         redoc_url=None,
     )
     problems.install(app, pages=pages.ERROR_PAGES)
-    for module in (passports, sharing, cards, verify, wellknown, health, metrics):
+    for module in (passports, sharing, cards, verify, notices, wellknown, health, metrics):
         app.include_router(module.router)
     pages.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The app for a deployment: its identity and database are opened once, here."""
     app = build_app()
     app.state.deployment = Deployment.open(home=settings.home, database_url=settings.database_url)
+    app.router.lifespan_context = delivering(app.state.deployment, settings)
     # A photo of a card, or a whole history, may be larger than any other body; the framing around it adds a little.
     app.add_middleware(
         BodyLimit,

@@ -29,6 +29,14 @@ AUDIT_ACTIONS = {
     "get_card": "card_render",
     "scan_card": "scan",
     "import_passport": "import",
+    "receive_notice": "notice",
+    "list_notices": "read_notices",
+    "acknowledge_notice": "notice_answer",
+    "decline_notice": "notice_answer",
+    "set_notice_status": "notice_answer",
+    "receive_receipt": "notice_receipt",
+    "get_release": "read_release",
+    "late_releases": "read_late",
 }
 
 

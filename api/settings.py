@@ -8,21 +8,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from passport.services import database_url_for
+from schemas import NOTICE_PERIOD_DAYS
 from schemas.errors import ConfigurationError
 
 DEFAULT_HOME = "./var"
+DEFAULT_DELIVERY_SECONDS = 60.0  # how often the server sends the release notices and receipts that are due
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the deployment lives (``PASSPORT_HOME``), which database it uses (``PASSPORT_DATABASE_URL``), and
-    which reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none)."""
+    """Where the deployment lives (``PASSPORT_HOME``), which database it uses (``PASSPORT_DATABASE_URL``), which
+    reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none), how many days
+    before a release its notice is sent (``PASSPORT_NOTICE_DAYS``, 84) and how often the server sends what is due
+    (``PASSPORT_DELIVERY_SECONDS``, 60; 0 leaves it to ``passport releases send-due``)."""
 
     home: Path
     database_url: str
     max_body_bytes: int = MAX_BODY_BYTES
     trusted_proxies: tuple[str, ...] = ()
+    notice_days: int = NOTICE_PERIOD_DAYS
+    delivery_seconds: float = DEFAULT_DELIVERY_SECONDS
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -31,7 +37,29 @@ class Settings:
         home = Path(os.environ.get("PASSPORT_HOME") or DEFAULT_HOME).resolve()
         url = os.environ.get("PASSPORT_DATABASE_URL") or database_url_for(home)
         proxies = parse_trusted_proxies(os.environ.get("PASSPORT_TRUSTED_PROXIES", ""))
-        return cls(home=home, database_url=url, trusted_proxies=proxies)
+        notice_days = _number("PASSPORT_NOTICE_DAYS", NOTICE_PERIOD_DAYS, low=0, high=366)
+        delivery = _number("PASSPORT_DELIVERY_SECONDS", DEFAULT_DELIVERY_SECONDS, low=0, high=86_400)
+        return cls(
+            home=home,
+            database_url=url,
+            trusted_proxies=proxies,
+            notice_days=int(notice_days),
+            delivery_seconds=delivery,
+        )
+
+
+def _number(name: str, default: float, *, low: float, high: float) -> float:
+    """A number from the environment, within bounds, or a one-line configuration error naming the setting."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} must be between {low:g} and {high:g}")
+    return value
 
 
 def parse_trusted_proxies(text: str) -> tuple[str, ...]:

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from schemas.care import ReleaseType
 from schemas.identifiers import ORG_ID_REGEX
+from schemas.notices import AuthorityStep, LateReason
 
 OrgIdText = Annotated[str, StringConstraints(pattern=ORG_ID_REGEX)]
 # A compact SD-JWT or JWS: base64url parts and separators only, never anything to interpret.
@@ -249,3 +251,94 @@ class AuditOut(_Body):
 
     pid: str
     entries: list[AuditEntryOut]
+
+
+# Release notices (DESIGN.md s.5, "Release") ----------------------------------------------------------------------
+
+
+class NoticeIn(_Body):
+    """A release notice, as the releasing prison's deployment signed it (``typ: cp-notice+jwt``)."""
+
+    notice: TokenText
+
+
+class NoticeTaken(_Body):
+    """What the receiver did with a notice: whether it changed what is held (an older or repeated revision does not)."""
+
+    changed: bool
+
+
+class ReceiptIn(_Body):
+    """An authority's answer to a notice, as its deployment signed it (``typ: cp-receipt+jwt``)."""
+
+    receipt: TokenText
+
+
+class StatusIn(_Body):
+    """Where the authority is with the person now."""
+
+    status: AuthorityStep
+
+
+class NoticeOut(_Body):
+    """A person due into this authority's area: the notice and what the authority keeps of them."""
+
+    id: str
+    sender: str = Field(description="the releasing prison")
+    pid: str
+    seq: int = Field(description="the newest revision of the notice held")
+    cancelled: bool
+    expected_date: date | None
+    release_type: ReleaseType | None
+    contact: str | None
+    transition_assessment: bool = Field(description="Care Act 2014 s.58: turns 18 around the release")
+    has_view: bool = Field(description="the notice carried the consent-scoped local-authority view")
+    received_at: datetime
+    days_notice: int | None = Field(description="days from the first notice to the expected date")
+    status: AuthorityStep
+    acknowledged_on: date | None
+    declined_reason: str | None
+    declined_suggested: str | None
+    answer_delivered: bool = Field(description="the prison has this authority's newest answer")
+
+
+class NoticesOut(_Body):
+    """The people due into this authority's area, soonest first."""
+
+    notices: list[NoticeOut]
+
+
+class JourneyOut(_Body):
+    """One release as the prison sees it: the notice to one authority and how far the authority has got."""
+
+    notice: str
+    pid: str
+    destination: str
+    expected_date: date | None
+    release_type: ReleaseType | None
+    cancelled: bool
+    released: bool
+    notified_at: datetime | None
+    days_of_notice: int | None
+    up_to_date: bool = Field(description="the authority has the newest revision")
+    failure: str | None = Field(description="why the last delivery failed, until one succeeds")
+    acknowledged_on: date | None
+    declined_reason: str | None
+    declined_suggested: str | None
+    status: AuthorityStep | None
+    pulled_at: datetime | None
+    transition_assessment: bool
+    late: list[LateReason]
+
+
+class ReleaseOut(_Body):
+    """A passport's releases, newest expected date first."""
+
+    pid: str
+    releases: list[JourneyOut]
+
+
+class LateOut(_Body):
+    """Releases within 28 days whose authority has not acknowledged, has declined, or has not pulled the record."""
+
+    releases: list[JourneyOut]

@@ -42,7 +42,8 @@ every other package (crypto, passport, api, cli) may import it::
     ├── AlreadyExists                  already_exists       refusing to overwrite (identity, keys, a passport)
     ├── AuditTampered                  audit_tampered       the audit trail does not verify with the home's key
     └── ConfigurationError             configuration_error  the deployment is not set up as it must be
-        └── InsecureKeyFile            insecure_key_file    a private key readable by others than its owner
+        ├── InsecureKeyFile            insecure_key_file    a private key readable by others than its owner
+        └── PeerRefused                peer_refused         a peer refused what this deployment sent it
 """
 
 from __future__ import annotations
@@ -322,3 +323,15 @@ def all_error_classes() -> list[type[PassportError]]:
     for cls in found:
         found.extend(cls.__subclasses__())
     return found
+
+
+class PeerRefused(ConfigurationError):
+    """A peer refused what this deployment sent it (a release notice, a receipt); ``refused_code`` is the peer's
+    own reason, as its problem details gave it, or ``http_<status>``."""
+
+    code = "peer_refused"
+    title = "Refused by the other organisation"
+
+    def __init__(self, refused_code: str) -> None:
+        super().__init__(f"the other organisation refused it ({refused_code})")
+        self.refused_code = refused_code

@@ -46,6 +46,9 @@ AUTHORITY_STEPS: tuple[AuthorityStep, ...] = (
     "in_place",
 )
 
+LateReason = Literal["declined", "not_acknowledged", "record_not_pulled"]
+"""Why a release is on the prison's late list."""
+
 Uuid4 = Annotated[str, StringConstraints(pattern=UUID4_REGEX)]
 """A passport's id, or a notice's (the same for every revision of one release to one authority)."""
 # A compact SD-JWT presentation: base64url parts and separators only.

@@ -155,13 +155,21 @@ def create_people(server: LiveServer, people: list[Person], identity: Identity |
 
 
 def start_server(
-    home: Path, database_url: str, info: IssuerInfo = WYMOTT, *, trusted_proxies: tuple[str, ...] = ()
+    home: Path,
+    database_url: str,
+    info: IssuerInfo = WYMOTT,
+    *,
+    trusted_proxies: tuple[str, ...] = (),
+    delivery_seconds: float = 0,
 ) -> LiveServer:
-    """Create an identity in ``home`` and serve it on a free loopback port."""
+    """Create an identity in ``home`` and serve it on a free loopback port (sending release notices on a schedule
+    only when ``delivery_seconds`` says how often: the tests send them when they choose)."""
     port = free_port()
     info = IssuerInfo(info.org_id, info.name, info.kind, f"http://127.0.0.1:{port}")
     init_identity(home, info, now=int(time.time()))
-    settings = Settings(home=home, database_url=database_url, trusted_proxies=trusted_proxies)
+    settings = Settings(
+        home=home, database_url=database_url, trusted_proxies=trusted_proxies, delivery_seconds=delivery_seconds
+    )
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS)
     server = uvicorn.Server(config)

@@ -14,6 +14,7 @@ for the same passport, and bound to the recipient by its Key Binding JWT.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -46,6 +47,17 @@ class ReadReceipt:
     sender: str
     issued_at: int
     claims: ReceiptClaims
+
+
+def transition_assessment_due(date_of_birth: date, expected_release: date) -> bool:
+    """Care Act 2014 s.58: a young person turning 18 in the year before release or within six months after it
+    needs a transition assessment, and the notice says so. (A fixed window around the release, not today's
+    date, so that the flag does not change by itself as time passes.)"""
+    try:
+        eighteenth = date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:  # born on 29 February: 18 on 1 March
+        eighteenth = date(date_of_birth.year + 18, 3, 1)
+    return expected_release - timedelta(days=365) < eighteenth <= expected_release + timedelta(days=183)
 
 
 def sign_notice(claims: NoticeClaims, *, key: SigningKey, sender: str, recipient: str, now: int) -> str:

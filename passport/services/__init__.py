@@ -12,6 +12,17 @@ from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_tra
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
 from passport.services.listing import Listed, ListingPage, list_passports
+from passport.services.notice_delivery import Delivered, deliver_due
+from passport.services.notices import (
+    CheckedNotice,
+    ReceivedNotice,
+    acknowledge,
+    check_notice,
+    decline,
+    list_notices,
+    receive_notice,
+    set_step,
+)
 from passport.services.peer_auth import looks_like_assertion, make_client_assertion, verify_client_assertion
 from passport.services.peers import (
     Peer,
@@ -66,6 +77,7 @@ from passport.services.records import (
     list_versions,
     version_to_amend,
 )
+from passport.services.releases import Journey, late_list, release_journeys, take_receipt
 from passport.services.sharing import audit_trail, create_override, serve_view
 from passport.services.storage import as_utc, database_url_for, make_engine, reading, transaction, utcnow
 from passport.services.transfer import ImportResult, import_passport
@@ -90,16 +102,21 @@ __all__ = [
     "Action",
     "Actor",
     "AuditCheck",
+    "CheckedNotice",
     "Correction",
+    "Delivered",
     "Deployment",
     "ImportResult",
+    "Journey",
     "Listed",
     "ListingPage",
     "Peer",
     "Principal",
+    "ReceivedNotice",
     "StoredVersion",
     "Ticket",
     "WebSession",
+    "acknowledge",
     "actor_of",
     "amend_passport",
     "as_utc",
@@ -108,6 +125,7 @@ __all__ = [
     "authenticate",
     "change_own_consent",
     "check_audit_trail",
+    "check_notice",
     "check_pinned",
     "close_session",
     "code_groups",
@@ -119,6 +137,8 @@ __all__ = [
     "current_card",
     "current_version",
     "database_url_for",
+    "decline",
+    "deliver_due",
     "describe_all",
     "export_trust_list",
     "fetch_peer",
@@ -128,6 +148,8 @@ __all__ = [
     "hand_over",
     "import_passport",
     "issue_sign_in_code",
+    "late_list",
+    "list_notices",
     "list_passports",
     "list_peers",
     "list_tokens",
@@ -146,17 +168,21 @@ __all__ = [
     "parse_lifetime",
     "parse_trust_list",
     "reading",
+    "receive_notice",
     "record_audit",
     "record_refusal",
     "redeem_sign_in_code",
+    "release_journeys",
     "request_correction",
     "require",
     "resolve_correction",
     "revoke_token",
     "save_peer",
     "serve_view",
+    "set_step",
     "sign_in_attempt",
     "sign_in_succeeded",
+    "take_receipt",
     "today_utc",
     "token_info",
     "transaction",

@@ -35,12 +35,13 @@ Action = Literal[
     "sign_in_code",
     "own_consent",
     "pull_record",
+    "notify",
 ]
 
 # role -> actions (README "Who may do what"). An authority belongs to another organisation: it may pull views, for
 # its own audience, of passports that name it. A peer is another organisation's deployment calling with a client
 # assertion: an authority for its kind's audience, which may also pull the whole record of a passport handed over
-# to it. A person never uses the API: they have their own pages.
+# to it, and send release notices and their receipts. A person never uses the API: they have their own pages.
 PERMISSIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset(
         {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
@@ -51,7 +52,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     "reception": frozenset({"read", "import", "verify"}),
     "auditor": frozenset({"audit", "verify"}),
     "authority": frozenset({"view", "verify"}),
-    "peer": frozenset({"view", "verify", "pull_record"}),
+    "peer": frozenset({"view", "verify", "pull_record", "notify"}),
     "person": frozenset({"own_consent"}),  # and reading their own passport: passport.services.people
 }
 

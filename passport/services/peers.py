@@ -20,7 +20,15 @@ from crypto import PublicKey, TrustedKey, TrustStore, keys_from_jwks
 from passport.core.identity import Identity
 from passport.services.storage import TrustedPeerRow, utcnow
 from schemas import is_org_id
-from schemas.errors import ConfigurationError, InvalidRequest, KeyConflict, MalformedToken, NotFound, UntrustedIssuer
+from schemas.errors import (
+    ConfigurationError,
+    InvalidRequest,
+    KeyConflict,
+    MalformedToken,
+    NotFound,
+    PeerRefused,
+    UntrustedIssuer,
+)
 
 log = logging.getLogger("care_passport")
 
@@ -128,6 +136,26 @@ def get_json(client: httpx.Client, url: str, *, cap: int, headers: dict[str, str
         return json.loads(body)
     except ValueError as exc:
         raise MalformedToken("the peer's answer is not JSON") from exc
+
+
+def post_json(client: httpx.Client, url: str, body: dict[str, Any], *, headers: dict[str, str]) -> None:
+    """POST a JSON body to a peer; anything but a 2xx answer is refused with the peer's problem code, if it
+    gave one (so the sender can say why a delivery failed without reading more than a problem document)."""
+    try:
+        response = client.post(url, json=body, headers=headers, timeout=30, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        raise ConfigurationError("the peer cannot be reached") from exc
+    if 200 <= response.status_code < 300:
+        return
+    code = "http_" + str(response.status_code)
+    if response.headers.get("content-type", "").startswith("application/problem+json") and len(response.content) < 8192:
+        try:
+            said = json.loads(response.content).get("code")
+        except (ValueError, AttributeError):
+            said = None
+        if isinstance(said, str) and said.isascii() and said.replace("_", "").isalnum() and len(said) <= 40:
+            code = said
+    raise PeerRefused(code)
 
 
 def check_pinned(peer: Peer, expected: Iterable[str]) -> None:

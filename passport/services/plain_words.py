@@ -93,6 +93,13 @@ def describe(row: AuditEntry, names: Mapping[str, str]) -> PlainEvent | None:
         to = organisation_name(detail.get("to"), names)
         why = "you are moving there" if detail.get("reason") == "transfer" else "you are leaving prison"
         return PlainEvent(when, f"Your passport was passed to {to}.", f"This is because {why}.")
+    if row.action == "view" and row.role == "system":  # a release notice carried the view
+        to = organisation_name(detail.get("recipient"), names)
+        return PlainEvent(
+            when,
+            f"{to[0].upper() + to[1:]} was told you are leaving prison.",
+            "They got the parts of your passport that you let a council see.",
+        )
     if row.action == "override":
         to = organisation_name(detail.get("recipient"), names)
         return PlainEvent(

@@ -26,6 +26,7 @@ from passport.services import audit, peers
 from passport.services.access import OTHER_ORGANISATIONS, Action, require, require_on
 from passport.services.list_entries import keep_entry
 from passport.services.principals import Principal
+from passport.services.releases import keep_release
 from passport.services.storage import PassportRow, VersionRow, as_utc, utcnow
 from schemas import PassportContent, parse_content
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound, StaleVersion, UntrustedIssuer
@@ -126,6 +127,7 @@ def create_passport(
     )
     session.flush()
     stored = store_version(session, version)
+    keep_release(session, version, here=identity.org_id)
     audit.record(session, actor=audit.actor_of(principal, source), action="create", pid=pid, ver=1)
     return stored
 
@@ -299,6 +301,7 @@ def next_version(
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion("another change was saved first; read the passport again")
     stored = store_version(session, version)
+    keep_release(session, version, here=identity.org_id)
     detail: dict[str, object]
     if handover is not None:
         detail = dict(handover.to_claim())

@@ -20,7 +20,7 @@ from passport.core.views import LAWFUL_BASES, LawfulBasis, Override, View, check
 from passport.services import audit
 from passport.services.access import OTHER_ORGANISATIONS, require_on
 from passport.services.principals import Principal
-from passport.services.records import current_version
+from passport.services.records import StoredVersion, current_version
 from passport.services.storage import OverrideRow, PassportRow, as_utc, utcnow
 from schemas import AUDIENCES, Audience, clean_text
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
@@ -60,32 +60,46 @@ def serve_view(
         recipient = principal.org
     elif recipient is None:
         raise InvalidRequest("say which organisation the view is for (?for=prison:RSY)")
-    content = stored.parsed
     if stored.custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
-    overrides = _active_overrides(session, pid, recipient, chosen)
-    view = make_view(
+    view = prepare_view(
+        session, identity=identity, stored=stored, audience=chosen, recipient=recipient, now=now, nonce=nonce
+    )
+    record_view(session, view, actor=audit.actor_of(principal, source))
+    return view
+
+
+def prepare_view(
+    session: Session,
+    *,
+    identity: Identity,
+    stored: StoredVersion,
+    audience: Audience,
+    recipient: str,
+    now: int,
+    nonce: str | None = None,
+) -> View:
+    """The view of ``stored`` for ``audience``, bound to ``recipient``, with the overrides in force for it (the
+    caller checks that it may be made, and records it with :func:`record_view` once it is given)."""
+    overrides = _active_overrides(session, stored.pid, recipient, audience)
+    return make_view(
         sd_jwt=stored.sd_jwt,
-        content=content,
-        audience=chosen,
+        content=stored.parsed,
+        audience=audience,
         recipient=recipient,
         keyring=identity.keyring,
         overrides=overrides,
         now=now,
         nonce=nonce,
     )
-    detail = {"audience": chosen, "recipient": recipient, "sections": view.sections, "items": view.items}
+
+
+def record_view(session: Session, view: View, *, actor: audit.Actor) -> None:
+    """Audit a view given to its recipient: what was disclosed and to whom, so the person sees it."""
+    detail = {"audience": view.audience, "recipient": view.recipient, "sections": view.sections, "items": view.items}
     if view.overridden:
         detail["overridden"] = view.overridden
-    audit.record(
-        session,
-        actor=audit.actor_of(principal, source),
-        action="view",
-        pid=pid,
-        ver=stored.ver,
-        detail=json.dumps(detail),
-    )
-    return view
+    audit.record(session, actor=actor, action="view", pid=view.pid, ver=view.ver, detail=json.dumps(detail))
 
 
 def create_override(

@@ -40,6 +40,7 @@ from passport.services.peer_auth import make_client_assertion
 from passport.services.peers import base_url_of, get_json, peer_url
 from passport.services.principals import Principal
 from passport.services.records import store_version
+from passport.services.releases import keep_release
 from passport.services.storage import PassportRow, VersionRow, reading, transaction, utcnow
 from schemas.errors import (
     CardMismatch,
@@ -139,6 +140,8 @@ def import_history(
         session.add(row)
     for version in new:
         store_version(session, version)
+    if new:
+        keep_release(session, new[-1], here=identity.org_id)
     detail = {"issuers": verified.issuers, "new_versions": len(new), "from": "card" if card else "history"}
     audit.record(
         session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -205,3 +205,66 @@ class AuditHead(SQLModel, table=True):
     seq: int = 0
     row_hash: str = Field(default="0" * 64, max_length=64)
     seal: str = Field(default="", max_length=64)
+
+
+class ReleaseNoticeRow(SQLModel, table=True):
+    """A release notice this organisation owes a local authority, as custodian: what it says now (``seq`` grows
+    with every change), what was delivered (``sent_seq``), and the authority's latest receipt."""
+
+    __tablename__ = "release_notice"
+    __table_args__ = (UniqueConstraint("pid", "destination", name="uq_release_notice_pid_destination"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    pid: str = Field(foreign_key="passport.pid", index=True, max_length=36)
+    destination: str = Field(max_length=40)
+    seq: int = 1
+    cancelled: bool = False
+    released: bool = False  # custody went to the authority on the day: nothing more to send
+    expected_date: date | None = None
+    release_type: str | None = Field(default=None, max_length=40)
+    contact: str | None = Field(default=None, max_length=200)
+    transition_assessment: bool = False
+    sent_seq: int = 0
+    first_sent_at: datetime | None = None
+    sent_at: datetime | None = None
+    attempts: int = 0
+    failure: str | None = Field(default=None, max_length=40)  # the error code of the last failed delivery
+    retry_at: datetime | None = None
+    receipt_seq: int = 0
+    step: str | None = Field(default=None, max_length=40)
+    acknowledged_on: date | None = None
+    declined_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    declined_suggested: str | None = Field(default=None, max_length=40)
+    receipt_at: datetime | None = None
+    updated_at: datetime
+
+
+class ReceivedNoticeRow(SQLModel, table=True):
+    """A release notice this organisation, a local authority, received: the newest revision as signed, what it
+    says, and what the authority keeps of the person's arrival (its step, and its answer to send back)."""
+
+    __tablename__ = "received_notice"
+
+    id: str = Field(primary_key=True, max_length=36)
+    sender: str = Field(index=True, max_length=40)
+    pid: str = Field(index=True, max_length=36)
+    seq: int
+    notice: str = Field(sa_column=Column(Text, nullable=False))
+    cancelled: bool = False
+    expected_date: date | None = Field(default=None, index=True)
+    release_type: str | None = Field(default=None, max_length=40)
+    contact: str | None = Field(default=None, max_length=200)
+    transition_assessment: bool = False
+    has_view: bool = False
+    first_received_at: datetime
+    received_at: datetime
+    days_notice: int | None = None  # from the first notice to the expected date
+    step: str = Field(default="received", max_length=40)
+    acknowledged_on: date | None = None
+    declined_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    declined_suggested: str | None = Field(default=None, max_length=40)
+    receipt_seq: int = 0
+    receipt_sent_seq: int = 0
+    receipt_attempts: int = 0
+    receipt_failure: str | None = Field(default=None, max_length=40)
+    receipt_retry_at: datetime | None = None
