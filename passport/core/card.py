@@ -29,11 +29,21 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from crypto import SigningKey, TrustStore, b64url_decode, b64url_encode, require_canonical, sign_compact
+from crypto import (
+    SigningKey,
+    TrustStore,
+    b64url_decode,
+    b64url_encode,
+    inflate_deflated,
+    parse_json,
+    read_header,
+    require_canonical,
+    sign_compact,
+)
 from passport.core.qr import MAX_JWS_CHARS, jws_from_scan
 from passport.core.versions import PID_PATTERN
-from schemas import NeedDomain, PassportContent
-from schemas.errors import InvalidRequest, MalformedToken, TokenExpired, TokenTooLarge
+from schemas import NeedDomain, PassportContent, is_org_id
+from schemas.errors import InvalidRequest, MalformedToken, PassportError, TokenExpired, TokenTooLarge
 
 CARD_TYP = "cp-card+jws"
 DEFAULT_TTL_SECONDS = 30 * 24 * 3600
@@ -141,9 +151,25 @@ class Card:
         1. size: no longer than one QR code holds;
         2. alg, typ, kid, signature, inflated size, ``iss`` owns the key, not revoked (:meth:`TrustStore.verify`);
         3. only the card's claims, each of its type;
-        4. not expired, not issued in the future (both with :data:`CLOCK_SKEW_SECONDS` of skew);
-        5. ``pid``, ``ver``, ``vd``, the display identifiers and the alerts have their shapes.
+        4. not issued in the future, and a life no longer than any card is issued for;
+        5. ``pid``, ``ver``, ``vd``, the display identifiers and the alerts have their shapes;
+        6. not expired (with :data:`CLOCK_SKEW_SECONDS` of skew).
         """
+        card = cls._verify_all_but_expiry(jws, trust=trust, now=now)
+        # 6. Last, so that "expired" means everything else held.
+        if now > card.expires_at + CLOCK_SKEW_SECONDS:
+            raise TokenExpired("the card has expired; ask for a new one")
+        return card
+
+    @classmethod
+    def unsafe_verify_expired(cls, jws: str, *, trust: TrustStore, now: int) -> Card:
+        """Every check of :meth:`verify` but the expiry (steps 1-5), or raise: what a card whose time has run out
+        said, for a reception desk to show marked as from an expired card. Nothing may be imported from it, nor
+        may it be shown as current."""
+        return cls._verify_all_but_expiry(jws, trust=trust, now=now)
+
+    @classmethod
+    def _verify_all_but_expiry(cls, jws: str, *, trust: TrustStore, now: int) -> Card:
         # 1. A card that no single QR code could hold was not made by us.
         if len(jws) > MAX_JWS_CHARS:
             raise TokenTooLarge("the card is longer than one QR code holds")
@@ -163,8 +189,6 @@ class Card:
             # No card is issued for longer; one that claims to be was not made by us (or by a key since revoked,
             # whose backdated iat would otherwise outlive the revocation).
             raise MalformedToken("the card claims a longer life than any card is issued for")
-        if now > exp + CLOCK_SKEW_SECONDS:
-            raise TokenExpired("the card has expired; ask for a new one")
         if iat > now + CLOCK_SKEW_SECONDS:
             raise TokenExpired("the card was issued in the future; check this computer's clock")
         # 5.
@@ -195,6 +219,20 @@ class Card:
             date_of_birth=dob,
             alerts=_alerts_from_claim(claims["al"]),
         )
+
+
+def unsafe_claimed_issuer(jws: str) -> str | None:
+    """The organisation a card *says* issued it, read without verifying anything: only to tell a reception
+    officer whom to call about a card whose signature this deployment cannot check (a key it does not hold).
+    ``None`` unless the card's header and ``iss`` have the shapes of a card's."""
+    try:
+        read_header(jws, typ=CARD_TYP)
+        if len(jws) > MAX_JWS_CHARS:
+            return None
+        issuer = parse_json(inflate_deflated(b64url_decode(jws.split(".")[1]))).get("iss")
+    except (PassportError, ValueError, AttributeError):
+        return None
+    return issuer if isinstance(issuer, str) and is_org_id(issuer) else None
 
 
 def issue_card(

@@ -80,7 +80,7 @@ from passport.services.records import (
 from passport.services.releases import Journey, late_list, release_journeys, take_receipt
 from passport.services.sharing import audit_trail, create_override, serve_view
 from passport.services.storage import as_utc, database_url_for, make_engine, reading, transaction, utcnow
-from passport.services.transfer import ImportResult, import_passport
+from passport.services.transfer import ImportRefused, ImportResult, attempt_import, import_passport
 from passport.services.web_sessions import (
     ADDRESS_FAILURES_ALLOWED,
     PERSON_IDLE,
@@ -106,6 +106,7 @@ __all__ = [
     "Correction",
     "Delivered",
     "Deployment",
+    "ImportRefused",
     "ImportResult",
     "Journey",
     "Listed",
@@ -120,6 +121,7 @@ __all__ = [
     "actor_of",
     "amend_passport",
     "as_utc",
+    "attempt_import",
     "audience_of",
     "audit_trail",
     "authenticate",

@@ -1,6 +1,7 @@
 """Import on transfer or release: verify what the person carries, pull the record from its issuer, store it.
 
-:func:`import_passport` is the one import use case, called by the API, the reception desk and the CLI alike.
+:func:`import_passport` is the one import use case, called by the API, the reception desk and the CLI alike (the
+desk through :func:`attempt_import`, which returns a refusal with the card it verified instead of raising it).
 From a card (:func:`import_card`, which pulls the history and hands it to :func:`import_history`):
 
 1. the card verifies offline against the trust store (its issuer, signature, expiry);
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import ParamSpec
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -53,6 +55,7 @@ from schemas.errors import (
     PassportError,
 )
 
+P = ParamSpec("P")
 # The issuer's answer: every SD-JWT of the longest history allowed, and a short summary of each version.
 MAX_RESPONSE_BYTES = MAX_HISTORY_CHARS + MAX_HISTORY * 1024
 
@@ -217,7 +220,16 @@ def import_card(
         )
 
 
-def import_passport(
+@dataclass(frozen=True)
+class ImportRefused:
+    """An import that was refused (and audited): why, and the card when it had verified before the refusal, so a
+    page can say who the card is for without verifying it a second time."""
+
+    error: PassportError
+    card: Card | None = None
+
+
+def attempt_import(
     deployment: Deployment,
     *,
     principal: Principal,
@@ -225,11 +237,12 @@ def import_passport(
     history: Sequence[str] | None = None,
     source: str | None = None,
     client: httpx.Client | None = None,
-) -> ImportResult:
+) -> ImportResult | ImportRefused:
     """Import a passport from the text of its card (pulling the record from the issuer, unless ``history`` is
-    given) or from a custody copy's history alone. A refusal is audited as ``import`` and raised; nothing is
-    stored unless everything verified."""
+    given) or from a custody copy's history alone. A refusal is audited as ``import`` and returned, with the card
+    when it had verified; nothing is stored unless everything verified. :data:`import_passport` raises it."""
     now = int(time.time())
+    verified: Card | None = None
     try:
         require(principal, "import")
         trust = deployment.trust_store()
@@ -259,7 +272,25 @@ def import_passport(
             )
     except PassportError as exc:
         audit.record_refusal(deployment.engine, actor=audit.actor_of(principal, source), action="import", code=exc.code)
-        raise
+        return ImportRefused(exc, verified)
+
+
+def _raising(attempt: Callable[P, ImportResult | ImportRefused]) -> Callable[P, ImportResult]:
+    """``attempt`` raising the refusal it would return."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> ImportResult:
+        outcome = attempt(*args, **kwargs)
+        if isinstance(outcome, ImportRefused):
+            raise outcome.error
+        return outcome
+
+    return run
+
+
+import_passport = _raising(attempt_import)
+"""Import a passport from the text of its card (pulling the record from the issuer, unless ``history`` is given) or
+from a custody copy's history alone; the arguments of :func:`attempt_import`. A refusal is audited as ``import``
+and raised; nothing is stored unless everything verified."""
 
 
 def _unverified_pid(card: Card | None, history: Sequence[str]) -> str:

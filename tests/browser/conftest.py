@@ -140,3 +140,27 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+# A screen as reviewers and WCAG 1.4.10 (reflow) look at it: a desk monitor, a phone, and 200% zoom of the
+# desk monitor (half as many CSS pixels each way).
+SIZES = {"": (1280, 800), "-390": (390, 844), "-zoom200": (640, 400)}
+# The element that reaches furthest right, to name in a failure.
+_WIDEST = """[...document.querySelectorAll('body *')].reduce((a, e) => {
+  const r = e.getBoundingClientRect().right;
+  return r > a[0] ? [r, e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)] : a;
+}, [0, ''])[1]"""
+
+
+def check_at_every_size(page: Page, name: str) -> None:
+    """:func:`check_accessibility` at 1280x800, 390x844 and 200% zoom, each with a screenshot, and no page wider
+    than its viewport; the page is left at its first size."""
+    first = page.viewport_size
+    for suffix, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        check_accessibility(page, name + suffix)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        widest = page.evaluate(_WIDEST)
+        assert wide <= width, f"{name}{suffix}: the page is {wide} px wide in a {width} px viewport ({widest})"
+    if first is not None:
+        page.set_viewport_size(first)

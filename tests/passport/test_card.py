@@ -31,6 +31,7 @@ from passport.core.card import (
     Card,
     card_alerts,
     issue_card,
+    unsafe_claimed_issuer,
 )
 from passport.core.qr import jws_from_scan, qr_text, qr_version
 from passport.core.versions import Version, issue_version
@@ -283,6 +284,35 @@ def test_expired_card_is_refused(
     Card.verify(jws, trust=trust, now=expiry + CLOCK_SKEW_SECONDS)  # within the clock skew allowed
     with refusal(TokenExpired, "token_expired", "expired"):
         Card.verify(jws, trust=trust, now=expiry + CLOCK_SKEW_SECONDS + 1)
+
+
+def test_an_expired_card_still_says_what_it_said_when_its_signature_holds(
+    key: SigningKey, trust: TrustStore, version: Version, content: PassportContent
+) -> None:
+    """For the desk to show it marked as expired: every check but the expiry; a changed signature still fails."""
+    jws = _card(key, version, content, ttl_seconds=3600)
+    later = NOW + 400 * 24 * 3600
+    expired = Card.unsafe_verify_expired(jws, trust=trust, now=later)
+    assert (expired.pid, expired.ver, expired.alerts) == (version.pid, 1, REFERENCE_ALERTS)
+    header, payload, signature = jws.split(".")
+    changed = f"{header}.{payload}.{signature[:-4]}{'AAAA' if signature[-4:] != 'AAAA' else 'BBBB'}"
+    with pytest.raises(SignatureInvalid):
+        Card.unsafe_verify_expired(changed, trust=trust, now=later)
+    with refusal(UnknownKey, "unknown_key", "not trusted"):
+        Card.unsafe_verify_expired(_card(SigningKey.generate(), version, content), trust=trust, now=later)
+    with refusal(TokenExpired, "token_expired", "in the future"):
+        Card.unsafe_verify_expired(jws, trust=trust, now=NOW - 3600)
+
+
+def test_the_issuer_a_card_claims_is_read_without_a_key(version: Version, content: PassportContent) -> None:
+    """Only to say whom to call about a card from a key this deployment does not hold; junk gives None."""
+    jws = _card(SigningKey.generate(), version, content)
+    assert unsafe_claimed_issuer(jws) == WYMOTT
+    header, _, signature = jws.split(".")
+    not_an_org = sign_compact(key=SigningKey.generate(), typ=CARD_TYP, claims={"iss": "HMP Nowhere"}, deflate=True)
+    wrong_type = sign_compact(key=SigningKey.generate(), typ="JWT", claims={"iss": WYMOTT}, deflate=True)
+    for junk in ("", "a.b.c", f"{header}.bm90IGRlZmxhdGVk.{signature}", not_an_org, wrong_type, jws + "x" * 2000):
+        assert unsafe_claimed_issuer(junk) is None
 
 
 def test_card_from_the_future_is_refused(

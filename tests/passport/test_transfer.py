@@ -18,13 +18,21 @@ from passport.core.versions import Handover, Version, issue_version
 from passport.services.deployment import Deployment
 from passport.services.principals import Principal
 from passport.services.storage import AuditRow, PassportRow, VersionRow, transaction
-from passport.services.transfer import ImportResult, import_card, import_history
+from passport.services.transfer import (
+    ImportRefused,
+    ImportResult,
+    attempt_import,
+    import_card,
+    import_history,
+    import_passport,
+)
 from schemas import PassportContent, parse_content
 from schemas.errors import (
     AccessDenied,
     CardMismatch,
     CustodyViolation,
     ForkDetected,
+    InvalidRequest,
     KeyRevoked,
     PassportError,
     RecordIncomplete,
@@ -278,3 +286,29 @@ def test_a_card_printed_before_the_handover_imports_the_whole_record(
     assert held(deployment) == (0, 0, 0)
     result = from_card(card(risley, RISLEY, versions[0].digest))
     assert (result.ver, result.card_ver, result.moved_on, result.new_versions) == (3, 1, True, 3)
+
+
+def test_a_refused_import_says_what_it_had_verified_of_the_card(
+    deployment: Deployment, content: PassportContent
+) -> None:
+    """attempt_import returns the refusal, audited, with the card when the card had verified (so that the desk
+    shows who it is for without verifying it again), and without one when the card itself was refused."""
+    own = issue_card(
+        key=deployment.identity.keyring.active,
+        issuer=WYMOTT,
+        pid=str(uuid.uuid4()),
+        ver=1,
+        digest="A" * 43,
+        content=content,
+        now=NOW,
+    )
+    issued_here = attempt_import(deployment, principal=RECEPTION, card=own)
+    assert isinstance(issued_here, ImportRefused) and issued_here.error.code == "invalid_request"
+    assert issued_here.card is not None and issued_here.card.serialize() == own
+    damaged = attempt_import(deployment, principal=RECEPTION, card=own[:-3] + ("AAA" if own[-3:] != "AAA" else "BBB"))
+    assert isinstance(damaged, ImportRefused) and damaged.card is None
+    with Session(deployment.engine) as session:
+        outcomes = [row.outcome for row in session.exec(select(AuditRow).where(AuditRow.action == "import"))]
+    assert outcomes == ["invalid_request", damaged.error.code]
+    with refusal(InvalidRequest, "invalid_request", "issued here"):
+        import_passport(deployment, principal=RECEPTION, card=own)

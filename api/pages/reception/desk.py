@@ -14,21 +14,30 @@ from api.auditing import audit_caught
 from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import day, render
 from api.pages.common.session import StaffSession, check_csrf
-from api.pages.reception.words import ISSUED_HERE, NOT_READ, PHOTO_NOT_READ, PHOTO_TOO_LARGE, Refusal, Shown
+from api.pages.reception.words import (
+    ISSUED_HERE,
+    NOT_READ,
+    NOT_SCANNED,
+    PHOTO_NOT_READ,
+    PHOTO_TOO_LARGE,
+    Refusal,
+    Shown,
+)
 from api.problems import status_for
-from passport.core import MAX_IMAGE_BYTES, Card, decode_image, jws_from_scan
+from passport.core import MAX_IMAGE_BYTES, Card, decode_image, jws_from_scan, unsafe_claimed_issuer
 from passport.services import (
     Action,
     Deployment,
+    ImportRefused,
     WebSession,
     actor_of,
-    import_passport,
+    attempt_import,
     list_peers,
     may,
     record_audit,
     transaction,
 )
-from schemas.errors import PassportError, TokenTooLarge
+from schemas.errors import PassportError, TokenExpired, TokenTooLarge, UnknownKey, UntrustedIssuer
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,17 +52,9 @@ def _names(deployment: Deployment) -> dict[str, str]:
     return names
 
 
-def _shown(deployment: Deployment, card: Card) -> Shown:
+def _shown(deployment: Deployment, card: Card, *, expired: bool = False) -> Shown:
     names = _names(deployment)
-    return Shown(card, names.get(card.issuer, card.issuer), card.issuer == deployment.identity.org_id)
-
-
-def _genuine(deployment: Deployment, card: str) -> Card | None:
-    """The card, if it verifies (to show who it is for beside a refused import), else None."""
-    try:
-        return Card.from_scan(card, trust=deployment.trust_store(), now=int(time.time()))
-    except PassportError:
-        return None
+    return Shown(card, names.get(card.issuer, card.issuer), card.issuer == deployment.identity.org_id, expired)
 
 
 def _may(web: WebSession, action: Action) -> bool:
@@ -79,7 +80,7 @@ def scan_text(
     """Verify what the scanner typed (``cp:/`` and digits, or a bare JWS), offline, and show the verdict."""
     check_csrf(web.csrf, csrf)
     if not card.strip():
-        error = "Scan the card first, or type the text under its code."
+        error = NOT_SCANNED
         return render(request, "reception.html", status_code=422, web=web, error=error, error_field="card")
     try:
         jws = jws_from_scan(card)
@@ -117,8 +118,14 @@ def scan_photo(
 def _verify(request: Request, deployment: Deployment, web: WebSession, source: str | None, jws: str) -> HTMLResponse:
     """Steps shared by the scan and the photo: verify offline, audit, show."""
     actor = actor_of(web.principal, source)
+    trust, now = deployment.trust_store(), int(time.time())
     try:
-        card = Card.verify(jws, trust=deployment.trust_store(), now=int(time.time()))
+        card = Card.verify(jws, trust=trust, now=now)
+    except TokenExpired as exc:
+        return _expired(request, deployment, web, source, jws, exc)
+    except (UnknownKey, UntrustedIssuer) as exc:
+        refusal = Refusal.unchecked_issuer(exc, unsafe_claimed_issuer(jws), _names(deployment))
+        return _refused(request, deployment, web, source, refusal)
     except PassportError as exc:
         return _refused(request, deployment, web, source, Refusal.of(exc))
     with transaction(deployment.engine) as session:
@@ -132,6 +139,20 @@ def _verify(request: Request, deployment: Deployment, web: WebSession, source: s
         may_import=_may(web, "import"),
         may_read=_may(web, "read"),
     )
+
+
+def _expired(
+    request: Request, deployment: Deployment, web: WebSession, source: str | None, jws: str, exc: TokenExpired
+) -> HTMLResponse:
+    """A card whose time has run out: when everything else about it holds (a genuine signature of a trusted
+    issuer), what it says, marked as from an expired card and with nothing to import; else nothing of it."""
+    try:
+        card = Card.unsafe_verify_expired(jws, trust=deployment.trust_store(), now=int(time.time()))
+    except PassportError:
+        return _refused(request, deployment, web, source, Refusal.of(exc))
+    # Refused as a current card, but the officer saw whose it is: the audit row names the passport.
+    audit_caught(deployment, web.principal, source, "scan", exc.code, pid=card.pid)
+    return render(request, "reception_result.html", web=web, shown=_shown(deployment, card, expired=True))
 
 
 def _refused(
@@ -153,32 +174,34 @@ def import_record(
 ) -> HTMLResponse:
     """Verify the card again, pull the whole history from its issuer, verify and store it; say what happened."""
     check_csrf(web.csrf, csrf)
-    identity = deployment.identity
-    try:
-        result = import_passport(deployment, principal=web.principal, card=card, source=source)
-    except PassportError as exc:
-        verified = _genuine(deployment, card)
-        issued_here = exc.code == "invalid_request" and verified is not None and verified.issuer == identity.org_id
-        refusal = Refusal(ISSUED_HERE, exc.code) if issued_here else Refusal.of(exc)
-        return render(
-            request,
-            "reception_import.html",
-            status_code=status_for(exc),
-            web=web,
-            refusal=refusal,
-            shown=_shown(deployment, verified) if verified is not None else None,
-            retry=exc.code == "configuration_error" and verified is not None,
-            may_read=_may(web, "read"),
-        )
+    outcome = attempt_import(deployment, principal=web.principal, card=card, source=source)
+    if isinstance(outcome, ImportRefused):
+        return _not_imported(request, deployment, web, outcome)
     names = _names(deployment)
     return render(
         request,
         "reception_import.html",
         web=web,
-        result=result,
-        keeper=identity.info.name,
-        signers=" and ".join(names.get(org, org) for org in result.issuers),
-        newest_on=day(datetime.fromtimestamp(result.issued_at, UTC).date()),
-        shown=_shown(deployment, result.card) if result.card is not None else None,
+        result=outcome,
+        keeper=deployment.identity.info.name,
+        signers=" and ".join(names.get(org, org) for org in outcome.issuers),
+        newest_on=day(datetime.fromtimestamp(outcome.issued_at, UTC).date()),
+        shown=_shown(deployment, outcome.card) if outcome.card is not None else None,
+        may_read=_may(web, "read"),
+    )
+
+
+def _not_imported(request: Request, deployment: Deployment, web: WebSession, refused: ImportRefused) -> HTMLResponse:
+    """Why an import was refused, beside who the card is for when it had verified (the import's own verdict)."""
+    error, card = refused.error, refused.card
+    issued_here = error.code == "invalid_request" and card is not None and card.issuer == deployment.identity.org_id
+    return render(
+        request,
+        "reception_import.html",
+        status_code=status_for(error),
+        web=web,
+        refusal=Refusal(ISSUED_HERE, error.code) if issued_here else Refusal.of(error),
+        shown=_shown(deployment, card) if card is not None else None,
+        retry=error.code == "configuration_error" and card is not None,
         may_read=_may(web, "read"),
     )
