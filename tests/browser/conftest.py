@@ -3,6 +3,7 @@ a real server; axe-core for accessibility; a screenshot of each page for reviewe
 
 from __future__ import annotations
 
+import base64
 import shutil
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from passport.services.people import issue_sign_in_code
 from passport.services.principals import Principal
@@ -118,6 +119,80 @@ def check_accessibility(page: Page, name: str) -> None:
         if v.get("impact") in ("serious", "critical")
     ]
     assert not serious, f"{name}: " + "; ".join(serious)
+
+
+DESKTOP = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=390, height=844)
+# 200% browser zoom of a 1280x800 window: half as many CSS pixels each way, each drawn with two device pixels (what
+# the browser's own zoom does, media queries included).
+ZOOM_200 = {"width": 640, "height": 400, "deviceScaleFactor": 2, "mobile": False}
+# Words (of letters, up to 24 of them, not in an address) that the layout split across two lines.
+_BROKEN_WORDS = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || !element.getClientRects().length || getComputedStyle(element).visibility === "hidden") continue;
+    for (const token of node.data.matchAll(/\S+/g)) {
+      if (/[\/@=]/.test(token[0])) continue;  // an address, not words
+      for (const match of token[0].matchAll(/[A-Za-z]{2,24}/g)) {
+        const range = document.createRange();
+        range.setStart(node, token.index + match.index);
+        range.setEnd(node, token.index + match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def overflow(page: Page) -> str:
+    """What makes the page wider than the window (empty when nothing does)."""
+    found: str = page.evaluate(
+        """() => document.documentElement.scrollWidth <= innerWidth ? "" :
+        `${document.documentElement.scrollWidth} px wide in ${innerWidth}: ` + [...document.querySelectorAll("body *")]
+          .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+          .slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${e.className}`).join(", ")"""
+    )
+    return found
+
+
+def broken_words(page: Page) -> list[str]:
+    """The words on the page that are split across two lines."""
+    found: list[str] = page.evaluate(_BROKEN_WORDS)
+    return found
+
+
+def check_layout(page: Page, name: str) -> None:
+    """The page as it is now at a desktop's 1280x800, a phone's 390x844 and 200% zoom: a full-page screenshot of
+    each, and at the phone's width and at 200% no sideways scrolling (WCAG 2.2 1.4.10 Reflow) and no word broken
+    in two. Leaves the page at its first size."""
+    before = page.viewport_size
+    page.set_viewport_size(DESKTOP)
+    save_screenshot(page, f"{name}-1280x800")
+    page.set_viewport_size(PHONE)
+    save_screenshot(page, f"{name}-390x844")
+    problems = [f"at 390 px {overflow(page)}"] if overflow(page) else []
+    problems += [f"at 390 px {word!r} is broken across lines" for word in broken_words(page)]
+    # Playwright's own screenshots put back the viewport it set, so at 200% Chromium draws the whole page itself.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setDeviceMetricsOverride", ZOOM_200)
+    try:
+        page.wait_for_function(f"innerWidth === {ZOOM_200['width']} && devicePixelRatio === 2")
+        problems += [f"at 200% {overflow(page)}"] if overflow(page) else []
+        problems += [f"at 200% {word!r} is broken across lines" for word in broken_words(page)]
+        size = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        whole = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        shot = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": whole})
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"{name}-zoom-200.png").write_bytes(base64.b64decode(shot["data"]))
+    finally:
+        cdp.send("Emulation.clearDeviceMetricsOverride")
+        cdp.detach()
+        page.set_viewport_size(before or DESKTOP)
+    assert not problems, f"{name}: " + "; ".join(problems)
 
 
 def save_screenshot(page: Page, name: str) -> Path:
