@@ -13,7 +13,7 @@ NO_SUCH_PID = "00000000-0000-4000-8000-000000000000"
 WAYS_IN = [
     ("Go to the staff pages", "/staff/sign-in?next=/staff", "Staff sign in"),
     ("Go to the reception desk", "/staff/sign-in?next=/reception", "Staff sign in"),
-    ("Sign in with your code", "/me/sign-in", "Sign in to your passport"),
+    ("Sign in to your passport", "/me/sign-in", "Sign in to your passport"),
 ]
 
 
