@@ -5,16 +5,12 @@ pages, the error page and the start page. None may be wider than the window, nor
 from __future__ import annotations
 
 import re
-import time
 
 from playwright.sync_api import Page
 
 import tests.browser.test_reception as reception
-from passport.core.card import issue_card
 from passport.core.qr import qr_text
-from schemas import parse_content
 from tests.browser.conftest import Site, check_layout, press_and_wait
-from tests.conftest import reference_passport
 
 desk = reception.desk  # the two prisons of the reception tests, as a fixture here too
 
@@ -104,17 +100,7 @@ def test_the_reception_desk_and_its_verdicts_fit_a_phone(desk: reception.Desk, p
     assert page.locator(".verdict h1").inner_text().endswith("Not verified")
     check_layout(page, "layout-reception-damaged")
 
-    wymott = desk.wymott.server.deployment
-    current = desk.wymott.server.client(desk.wymott.token("care_staff")).get(f"/v1/passports/{pid}").json()
-    expired = issue_card(
-        key=wymott.identity.keyring.active,
-        issuer="prison:WYI",
-        pid=pid,
-        ver=current["ver"],
-        digest=current["digest"],
-        content=parse_content(reference_passport()),
-        now=int(time.time()) - 400 * 24 * 3600,
-    )
+    expired = reception._expired_card(desk, pid)
     page.goto(f"{desk.risley.url}/reception")
     reception._scan(page, qr_text(expired))
     check_layout(page, "layout-reception-expired")

@@ -198,6 +198,21 @@ def test_a_photo_of_the_card_verifies(desk: Desk, page: Page, tmp_path: Path) ->
     assert page.get_by_role("button", name="Import the full record").count() == 1
 
 
+def _expired_card(desk: Desk, pid: str) -> str:
+    """A card Wymott signed for ``pid`` 400 days ago (with a life of 30 days): genuine, and long expired."""
+    wymott = desk.wymott.server.deployment
+    current = desk.wymott.server.client(desk.wymott.token("care_staff")).get(f"/v1/passports/{pid}").json()
+    return issue_card(
+        key=wymott.identity.keyring.active,
+        issuer="prison:WYI",
+        pid=pid,
+        ver=current["ver"],
+        digest=current["digest"],
+        content=parse_content(reference_passport()),
+        now=int(time.time()) - 400 * 24 * 3600,
+    )
+
+
 def test_damaged_and_expired_cards_are_not_verified(desk: Desk, page: Page) -> None:
     """One digit changed: "changed or damaged"; an old card: "expired"; neither offers an import, and both
     refusals are audited while Risley holds nothing."""
@@ -211,18 +226,7 @@ def test_damaged_and_expired_cards_are_not_verified(desk: Desk, page: Page) -> N
     assert page.locator("dl.identity").count() == 0  # nothing from a card that did not verify is shown
     check_accessibility(page, "reception-not-verified")
 
-    wymott = desk.wymott.server.deployment
-    current = desk.wymott.server.client(desk.wymott.token("care_staff")).get(f"/v1/passports/{pid}").json()
-    long_ago = int(time.time()) - 400 * 24 * 3600
-    expired = issue_card(
-        key=wymott.identity.keyring.active,
-        issuer="prison:WYI",
-        pid=pid,
-        ver=current["ver"],
-        digest=current["digest"],
-        content=parse_content(reference_passport()),
-        now=long_ago,
-    )
+    expired = _expired_card(desk, pid)
     page.goto(f"{desk.risley.url}/reception")
     _scan(page, qr_text(expired))
     assert EXPIRED in page.locator(".verdict").inner_text()
