@@ -17,7 +17,7 @@ MANY = 61  # a page of 50, and 11 on the second
 
 
 def _names(page: str) -> list[str]:
-    return re.findall(r'<td><a href="/staff/passports/[^"]+">([^<]+)</a></td>', page)
+    return re.findall(r'<td[^>]*><a href="/staff/passports/[^"]+">([^<]+)</a></td>', page)
 
 
 def _csrf(page: str) -> str:

@@ -3,6 +3,7 @@ a real server; axe-core for accessibility; a screenshot of each page for reviewe
 
 from __future__ import annotations
 
+import base64
 import shutil
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from passport.services.people import issue_sign_in_code
 from passport.services.principals import Principal
@@ -108,16 +109,95 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def check_accessibility(page: Page, name: str) -> None:
-    """axe-core against WCAG 2.2 A and AA: no serious or critical violations; and save a screenshot."""
+def check_accessibility(page: Page, name: str, *, every_impact: bool = False) -> None:
+    """axe-core against WCAG 2.2 A and AA: no serious or critical violations (with ``every_impact``, none at all);
+    and save a screenshot."""
     save_screenshot(page, name)
+    serious = _axe_violations(page, every_impact=every_impact)
+    assert not serious, f"{name}: " + "; ".join(serious)
+
+
+def _axe_violations(page: Page, *, every_impact: bool) -> list[str]:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    serious = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
+        if every_impact or v.get("impact") in ("serious", "critical")
     ]
-    assert not serious, f"{name}: " + "; ".join(serious)
+
+
+DESKTOP = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=390, height=844)
+# 200% browser zoom of a 1280x800 window: half as many CSS pixels each way, each drawn with two device pixels (what
+# the browser's own zoom does, media queries included).
+ZOOM_200 = {"width": 640, "height": 400, "deviceScaleFactor": 2, "mobile": False}
+# Words (of letters, up to 24 of them, not in an address) that the layout split across two lines.
+_BROKEN_WORDS = r"""() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || !element.getClientRects().length || getComputedStyle(element).visibility === "hidden") continue;
+    for (const token of node.data.matchAll(/\S+/g)) {
+      if (/[\/@=]/.test(token[0])) continue;  // an address, not words
+      for (const match of token[0].matchAll(/[A-Za-z]{2,24}/g)) {
+        const range = document.createRange();
+        range.setStart(node, token.index + match.index);
+        range.setEnd(node, token.index + match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def overflow(page: Page) -> str:
+    """What makes the page wider than the window (empty when nothing does)."""
+    found: str = page.evaluate(
+        """() => document.documentElement.scrollWidth <= innerWidth ? "" :
+        `${document.documentElement.scrollWidth} px wide in ${innerWidth}: ` + [...document.querySelectorAll("body *")]
+          .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+          .slice(0, 4).map(e => `${e.tagName.toLowerCase()}.${e.className}`).join(", ")"""
+    )
+    return found
+
+
+def broken_words(page: Page) -> list[str]:
+    """The words on the page that are split across two lines."""
+    found: list[str] = page.evaluate(_BROKEN_WORDS)
+    return found
+
+
+def check_layout(page: Page, name: str) -> None:
+    """The page as it is now at a desktop's 1280x800, a phone's 390x844 and 200% zoom: a full-page screenshot of
+    each, and at the phone's width and at 200% no sideways scrolling (WCAG 2.2 1.4.10 Reflow) and no word broken
+    in two. Leaves the page at its first size."""
+    before = page.viewport_size
+    page.set_viewport_size(DESKTOP)
+    save_screenshot(page, f"{name}-1280x800")
+    page.set_viewport_size(PHONE)
+    save_screenshot(page, f"{name}-390x844")
+    problems = [f"at 390 px {overflow(page)}"] if overflow(page) else []
+    problems += [f"at 390 px {word!r} is broken across lines" for word in broken_words(page)]
+    # Playwright's own screenshots put back the viewport it set, so at 200% Chromium draws the whole page itself.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setDeviceMetricsOverride", ZOOM_200)
+    try:
+        page.wait_for_function(f"innerWidth === {ZOOM_200['width']} && devicePixelRatio === 2")
+        problems += [f"at 200% {overflow(page)}"] if overflow(page) else []
+        problems += [f"at 200% {word!r} is broken across lines" for word in broken_words(page)]
+        size = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        whole = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        shot = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": whole})
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"{name}-zoom-200.png").write_bytes(base64.b64decode(shot["data"]))
+    finally:
+        cdp.send("Emulation.clearDeviceMetricsOverride")
+        cdp.detach()
+        page.set_viewport_size(before or DESKTOP)
+    assert not problems, f"{name}: " + "; ".join(problems)
 
 
 def save_screenshot(page: Page, name: str) -> Path:
@@ -142,25 +222,13 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> None:
         time.sleep(0.05)
 
 
-# A screen as reviewers and WCAG 1.4.10 (reflow) look at it: a desk monitor, a phone, and 200% zoom of the
-# desk monitor (half as many CSS pixels each way).
-SIZES = {"": (1280, 800), "-390": (390, 844), "-zoom200": (640, 400)}
-# The element that reaches furthest right, to name in a failure.
-_WIDEST = """[...document.querySelectorAll('body *')].reduce((a, e) => {
-  const r = e.getBoundingClientRect().right;
-  return r > a[0] ? [r, e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30)] : a;
-}, [0, ''])[1]"""
-
-
 def check_at_every_size(page: Page, name: str) -> None:
-    """:func:`check_accessibility` at 1280x800, 390x844 and 200% zoom, each with a screenshot, and no page wider
-    than its viewport; the page is left at its first size."""
-    first = page.viewport_size
-    for suffix, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        check_accessibility(page, name + suffix)
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        widest = page.evaluate(_WIDEST)
-        assert wide <= width, f"{name}{suffix}: the page is {wide} px wide in a {width} px viewport ({widest})"
-    if first is not None:
-        page.set_viewport_size(first)
+    """:func:`check_layout` (screenshots at each size, no sideways scrolling, no word broken in two), and axe-core
+    at the desktop's and the phone's sizes: what a narrow screen hides or moves must stay accessible too."""
+    check_layout(page, name)
+    before = page.viewport_size
+    for size, suffix in ((DESKTOP, "1280x800"), (PHONE, "390x844")):
+        page.set_viewport_size(size)
+        violations = _axe_violations(page, every_impact=False)
+        assert not violations, f"{name} at {suffix}: " + "; ".join(violations)
+    page.set_viewport_size(before or DESKTOP)

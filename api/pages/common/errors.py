@@ -27,9 +27,34 @@ _PAGE_TITLES = {
 }
 
 
+# Where an error page leads on, by the first part of the path: a page that exists for whoever was there (one that
+# needs a session signs in first). Anywhere else, the start page.
+_WAYS_ON = {
+    "me": ("/me", "Go to your passport"),
+    "reception": ("/reception", "Go to the reception desk"),
+    "staff": ("/staff", "Go to the list of passports"),
+}
+_START = ("/", "Go to the start page")
+# The API's own paths: an error there is always problem+json, whoever asks.
+_API_PATHS = ("v1", ".well-known")
+
+
+def _first_part(request: Request) -> str:
+    return request.url.path.split("/", 2)[1]
+
+
 def is_page(request: Request) -> bool:
-    """Whether a request is for the pages (errors are shown as a page, not problem+json)."""
-    return request.url.path.split("/", 2)[1] in ("staff", "me", "reception")
+    """Whether a request is for the pages (errors are shown as a page, not problem+json): the pages' own paths,
+    and any other path outside the API that a browser asks for (a mistyped address gets a page, not JSON)."""
+    first = _first_part(request)
+    if first in _WAYS_ON:
+        return True
+    return first not in _API_PATHS and "text/html" in request.headers.get("accept", "")
+
+
+def way_on(request: Request) -> tuple[str, str]:
+    """The link an error page offers, and its words: never to a page that does not exist."""
+    return _WAYS_ON.get(_first_part(request), _START)
 
 
 def error_page(request: Request, error: PassportError) -> Response:
@@ -38,21 +63,16 @@ def error_page(request: Request, error: PassportError) -> Response:
     detail = error.detail[0].upper() + error.detail[1:] + ("" if error.detail.endswith(".") else ".")
     if error.errors:
         detail += " " + "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
-    back = (
-        "/me"
-        if request.url.path.startswith("/me")
-        else "/reception"
-        if request.url.path.startswith("/reception")
-        else "/staff"
-    )
     title = _PAGE_TITLES.get(status, "Something went wrong")
-    return render(request, "error.html", status_code=status, title=title, detail=detail, back=back)
+    back, back_text = way_on(request)
+    return render(request, "error.html", status_code=status, title=title, detail=detail, back=back, back_text=back_text)
 
 
 def unexpected_page(request: Request) -> Response:
     """An unexpected error on the pages: nothing was changed; try again."""
     detail = "Something went wrong on our side. Nothing was changed. Please try again."
-    return render(request, "error.html", status_code=500, title="Sorry", detail=detail, back="/")
+    back, back_text = way_on(request)
+    return render(request, "error.html", status_code=500, title="Sorry", detail=detail, back=back, back_text=back_text)
 
 
 class ErrorPages:

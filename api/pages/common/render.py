@@ -6,6 +6,8 @@ site's own styles, scripts and images, post forms only to this site, and never b
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,14 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def csp_with_style(style: str) -> str:
+    """The pages' CSP, also allowing the one inline ``<style>`` element whose text is exactly ``style`` (a CSP
+    hash source): for what only a stylesheet can say and only the page knows, such as a printed page's running
+    header."""
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+    return PAGE_CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
 
 
 def day(value: date) -> str:

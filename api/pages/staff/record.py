@@ -83,8 +83,11 @@ def sign_in_code(
     require_csrf(web, posted)
     with transaction(deployment.engine) as session:
         code = issue_sign_in_code(session, principal=web.principal, pid=pid, source=source)
-    stored, _, _ = read_passport(deployment, web, pid, source)
+    stored, content, _ = read_passport(deployment, web, pid, source)
     hours = int(CODE_LIFETIME.total_seconds() // 3600)
+    # The sheet is the person's: it calls them what they ask to be called, and prints in large print when
+    # their passport says they need it.
+    communication = content.communication
     return page(
         request,
         "staff_sign_in_code.html",
@@ -92,6 +95,9 @@ def sign_in_code(
         nav="passport",
         pid=pid,
         name=person_name(stored.content),
+        called=content.subject.display_name(),
+        noms=content.subject.display_identifiers().get("noms"),
+        large_print=communication is not None and communication.large_print,
         groups=code_groups(code),
         hours=hours,
         site=f"{request.url.scheme}://{request.url.netloc}/me/sign-in",
