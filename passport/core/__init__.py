@@ -5,7 +5,16 @@ store, the time) and returns signed objects or what verifying them proved.
 This module is the core's one face: api/, cli/ and the services use what ``__all__`` names.
 """
 
-from passport.core.card import CARD_TYP, DEFAULT_TTL_SECONDS, Alert, Card, card_alerts, card_changed, issue_card
+from passport.core.card import (
+    CARD_TYP,
+    DEFAULT_TTL_SECONDS,
+    Alert,
+    Card,
+    card_alerts,
+    card_changed,
+    card_face,
+    issue_card,
+)
 from passport.core.chain import MAX_HISTORY_CHARS, History, KnownHead, verify_history
 from passport.core.identity import (
     ORG_KINDS,
@@ -46,6 +55,7 @@ __all__ = [
     "View",
     "card_alerts",
     "card_changed",
+    "card_face",
     "decode_image",
     "init_identity",
     "issue_card",

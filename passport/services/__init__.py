@@ -11,6 +11,7 @@ from passport.services.access import Action, may, require
 from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
+from passport.services.drafts import Draft, keep_draft, own_draft
 from passport.services.listing import Listed, ListingPage, list_passports
 from passport.services.peer_auth import looks_like_assertion, make_client_assertion, verify_client_assertion
 from passport.services.peers import (
@@ -34,6 +35,7 @@ from passport.services.people import (
     issue_sign_in_code,
     open_corrections,
     own_audit,
+    own_card_is_stale,
     own_passport,
     redeem_sign_in_code,
     request_correction,
@@ -75,6 +77,7 @@ from passport.services.web_sessions import (
     Ticket,
     WebSession,
     close_session,
+    end_person_session,
     find_session,
     open_session,
     sign_in_attempt,
@@ -92,6 +95,7 @@ __all__ = [
     "AuditCheck",
     "Correction",
     "Deployment",
+    "Draft",
     "ImportResult",
     "Listed",
     "ListingPage",
@@ -120,6 +124,7 @@ __all__ = [
     "current_version",
     "database_url_for",
     "describe_all",
+    "end_person_session",
     "export_trust_list",
     "fetch_peer",
     "find_session",
@@ -128,6 +133,7 @@ __all__ = [
     "hand_over",
     "import_passport",
     "issue_sign_in_code",
+    "keep_draft",
     "list_passports",
     "list_peers",
     "list_tokens",
@@ -141,6 +147,8 @@ __all__ = [
     "open_session",
     "organisation_name",
     "own_audit",
+    "own_card_is_stale",
+    "own_draft",
     "own_passport",
     "own_peer",
     "parse_lifetime",
