@@ -5,24 +5,28 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from passport.services import database_url_for
+from passport.services import PERSON_IDLE, database_url_for
 from schemas.errors import ConfigurationError
 
 DEFAULT_HOME = "./var"
 MAX_BODY_BYTES = 4 * 1024 * 1024
+MIN_PERSON_IDLE = 20
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where the deployment lives (``PASSPORT_HOME``), which database it uses (``PASSPORT_DATABASE_URL``), and
-    which reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none)."""
+    which reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none), and
+    how long a person's pages stay open with nothing happening (``PASSPORT_PERSON_IDLE_SECONDS``; 10 minutes)."""
 
     home: Path
     database_url: str
     max_body_bytes: int = MAX_BODY_BYTES
     trusted_proxies: tuple[str, ...] = ()
+    person_idle: timedelta = PERSON_IDLE
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -31,7 +35,20 @@ class Settings:
         home = Path(os.environ.get("PASSPORT_HOME") or DEFAULT_HOME).resolve()
         url = os.environ.get("PASSPORT_DATABASE_URL") or database_url_for(home)
         proxies = parse_trusted_proxies(os.environ.get("PASSPORT_TRUSTED_PROXIES", ""))
-        return cls(home=home, database_url=url, trusted_proxies=proxies)
+        idle = parse_person_idle(os.environ.get("PASSPORT_PERSON_IDLE_SECONDS", ""))
+        return cls(home=home, database_url=url, trusted_proxies=proxies, person_idle=idle)
+
+
+def parse_person_idle(text: str) -> timedelta:
+    """A person's idle time in whole seconds, from 20 (time to read the warning: WCAG 2.2 SC 2.2.1) to a day;
+    empty means the default, 10 minutes."""
+    if not text.strip():
+        return PERSON_IDLE
+    if not (text.strip().isascii() and text.strip().isdigit()) or not MIN_PERSON_IDLE <= int(text) <= 86_400:
+        raise ConfigurationError(
+            f"PASSPORT_PERSON_IDLE_SECONDS must be a whole number of seconds from {MIN_PERSON_IDLE} to 86400"
+        )
+    return timedelta(seconds=int(text))
 
 
 def parse_trusted_proxies(text: str) -> tuple[str, ...]:

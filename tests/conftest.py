@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from passport.services.peers import Peer, save_peer
 from passport.services.principals import Principal, create_principal
 from passport.services.records import create_passport
 from passport.services.storage import transaction
+from passport.services.web_sessions import PERSON_IDLE
 from schemas import parse_content
 
 ASSETS = Path(__file__).parent / "assets"
@@ -155,13 +157,18 @@ def create_people(server: LiveServer, people: list[Person], identity: Identity |
 
 
 def start_server(
-    home: Path, database_url: str, info: IssuerInfo = WYMOTT, *, trusted_proxies: tuple[str, ...] = ()
+    home: Path,
+    database_url: str,
+    info: IssuerInfo = WYMOTT,
+    *,
+    trusted_proxies: tuple[str, ...] = (),
+    person_idle: timedelta = PERSON_IDLE,
 ) -> LiveServer:
     """Create an identity in ``home`` and serve it on a free loopback port."""
     port = free_port()
     info = IssuerInfo(info.org_id, info.name, info.kind, f"http://127.0.0.1:{port}")
     init_identity(home, info, now=int(time.time()))
-    settings = Settings(home=home, database_url=database_url, trusted_proxies=trusted_proxies)
+    settings = Settings(home=home, database_url=database_url, trusted_proxies=trusted_proxies, person_idle=person_idle)
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS)
     server = uvicorn.Server(config)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from passport.services.access import require_own
 from passport.services.principals import Principal
-from passport.services.storage import CorrectionDraftRow, PassportRow, as_utc, utcnow
+from passport.services.storage import CorrectionDraftRow, CorrectionRow, PassportRow, as_utc, utcnow
 from schemas import DISCLOSABLE_SECTIONS
 
 DRAFT_LIFETIME = timedelta(hours=24)
@@ -41,11 +41,20 @@ def keep_draft(session: Session, *, person: Principal, text: str, section: str |
     if not text.strip():
         forget_draft(session, pid)
         return
+    if _just_sent(session, pid, text):  # a save that set off before the form was sent, arriving after it
+        return
     if section not in (*DISCLOSABLE_SECTIONS, "subject"):
         section = None
     row = session.get(CorrectionDraftRow, pid) or CorrectionDraftRow(pid=pid, text="", saved_at=utcnow())
     row.section, row.text, row.saved_at = section, text[:MAX_DRAFT_CHARS], utcnow()
     session.add(row)
+
+
+def _just_sent(session: Session, pid: str, text: str) -> bool:
+    latest = session.exec(
+        select(CorrectionRow.text).where(CorrectionRow.pid == pid).order_by(col(CorrectionRow.id).desc()).limit(1)
+    ).first()
+    return latest is not None and latest.strip() == text.strip()
 
 
 def own_draft(session: Session, *, person: Principal) -> Draft | None:

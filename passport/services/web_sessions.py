@@ -74,9 +74,14 @@ def find_session(engine: Engine, session_id: str, *, person_idle: timedelta = PE
         if row is None:
             return None
         now = utcnow()
-        idle = person_idle if row.role == "person" else STAFF_IDLE
-        if now - as_utc(row.last_seen) > idle or now - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
+        if now - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
             db.delete(row)
+            return None
+        if now - as_utc(row.last_seen) > (person_idle if row.role == "person" else STAFF_IDLE):
+            # A person's idle session is over, but kept until their browser says so (end_person_session), so that
+            # what they were writing when it ran out can still be kept for them.
+            if row.role != "person":
+                db.delete(row)
             return None
         try:
             principal = current_principal(db, row.principal_id)
