@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from api.deps import DeploymentDep
 from api.pages.common import session as web_session
-from api.pages.me.wrong import MAX_FORM_CHARS, keep_after_time_ran_out
+from api.pages.me.wrong import CsrfField, PartField, TextField, keep_after_time_ran_out
 from passport.services import keep_draft, transaction
 
 router = APIRouter(include_in_schema=False)
@@ -26,10 +26,10 @@ router = APIRouter(include_in_schema=False)
 def still_here(
     request: Request,
     deployment: DeploymentDep,
-    csrf: Annotated[str, Form(max_length=100)] = "",
+    csrf: CsrfField = "",
     draft: Annotated[str, Form(max_length=1)] = "",
-    part: Annotated[str, Form(max_length=40)] = "",
-    text: Annotated[str, Form(max_length=MAX_FORM_CHARS)] = "",
+    part: PartField = "",
+    text: TextField = "",
 ) -> Response:
     """The person is busy on the page: keep the session open (204) and, from the writing page (``draft=1``), keep
     what they have written so far. 401 if the session has already ended (the script then ends the page)."""
@@ -46,9 +46,9 @@ def still_here(
 def timed_out(
     request: Request,
     deployment: DeploymentDep,
-    csrf: Annotated[str, Form(max_length=100)] = "",
-    part: Annotated[str, Form(max_length=40)] = "",
-    text: Annotated[str, Form(max_length=MAX_FORM_CHARS)] = "",
+    csrf: CsrfField = "",
+    part: PartField = "",
+    text: TextField = "",
 ) -> Response:
     """The page's time ran out: keep what the person was writing, sign them out (their code still works) and show
     the sign-in page, which says what happened."""

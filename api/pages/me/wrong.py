@@ -24,6 +24,10 @@ from schemas.errors import InvalidContent, InvalidRequest
 router = APIRouter(include_in_schema=False)
 TIMED_OUT = "/me/sign-in?timed_out=1"
 MAX_FORM_CHARS = 20_000
+# The fields of what the person writes, wherever it is sent: the report itself, "still here", the end of time.
+PartField = Annotated[str, Form(max_length=40)]
+TextField = Annotated[str, Form(max_length=MAX_FORM_CHARS)]
+CsrfField = Annotated[str, Form(max_length=100)]
 
 
 def _wrong_form(
@@ -80,9 +84,9 @@ def report_wrong(
     request: Request,
     deployment: DeploymentDep,
     source: SourceDep,
-    part: Annotated[str, Form(max_length=40)] = "",
-    text: Annotated[str, Form(max_length=MAX_FORM_CHARS)] = "",
-    csrf: Annotated[str, Form(max_length=100)] = "",
+    part: PartField = "",
+    text: TextField = "",
+    csrf: CsrfField = "",
 ) -> Response:
     """Send the correction request to care staff, then say thank you. If the session ran out while the person was
     writing, keep what they wrote for them instead, and ask them to sign in again."""
