@@ -43,6 +43,7 @@ lint: $(SETUP)
 
 typecheck: $(SETUP)
 	$(BIN)/mypy
+	$(BIN)/mypy bench  # the benchmarks are scripts that import each other as modules, so they are checked apart
 
 unit: $(SETUP) postgres chromium
 	$(BIN)/pytest -n 2 --dist loadgroup

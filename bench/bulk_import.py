@@ -66,11 +66,11 @@ def main() -> int:
         histories.append([v1.serialize(), v2.serialize()])
     before = _peak_mib()
 
-    signed = []
+    signed: list[tuple[bytes, bytes]] = []
     for history in histories:
         for text in history:
-            head, payload, signature = SdJwt.parse(text).issuer_jwt.split(".")
-            signed.append((f"{head}.{payload}".encode(), b64url_decode(signature)))
+            head, payload, encoded = SdJwt.parse(text).issuer_jwt.split(".")
+            signed.append((f"{head}.{payload}".encode(), b64url_decode(encoded)))
     started = time.perf_counter()
     for data, signature in signed:
         sender.public.verify_raw(signature=signature, data=data)  # raises if the benchmark is broken

@@ -18,13 +18,12 @@ from crypto.jws import (
     verify_compact,
     verify_with_key,
 )
+from crypto.keybinding import KB_JWT_TYP, KeyBindingPolicy
 from crypto.keys import KID_PATTERN, PublicKey, SigningKey, jwks, keys_from_jwks
 from crypto.sdjwt import (
-    KB_JWT_TYP,
     MAX_SD_JWT_CHARS,
     SD_JWT_TYP,
     Disclosure,
-    KeyBindingPolicy,
     SdJwt,
     VerifiedSdJwt,
     issue_sd_jwt,

@@ -19,7 +19,7 @@ Verifying (:func:`verify_sd_jwt`) does, in order:
 4. every disclosure must be well formed and its digest unique;
 5. the claims are rebuilt from the digests (RFC 9901 s.7.1); every disclosure must be
    referenced exactly once, or it was not signed;
-6. the Key Binding JWT, where the caller requires one (RFC 9901 s.7.3).
+6. the Key Binding JWT, where the caller requires one (RFC 9901 s.7.3; :mod:`crypto.keybinding`).
 """
 
 from __future__ import annotations
@@ -31,20 +31,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from crypto.jws import b64url_decode, b64url_encode, canonical_json, parse_json, sign_compact, verify_with_key
+from crypto.jws import b64url_decode, b64url_encode, canonical_json, parse_json, sign_compact
+from crypto.keybinding import KeyBindingPolicy, sign_key_binding, verify_key_binding
 from crypto.keys import PublicKey, SigningKey
 from crypto.trust import TrustStore
 from schemas.errors import (
     DisclosureInvalid,
     KeyBindingInvalid,
     MalformedToken,
-    PassportError,
     RecordIncomplete,
     TokenTooLarge,
 )
 
 SD_JWT_TYP = "dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc) media type
-KB_JWT_TYP = "kb+jwt"  # RFC 9901 s.4.3
 SD_ALG = "sha-256"
 SALT_BYTES = 16  # RFC 9901 s.9.3: at least 128 bits of entropy in each salt
 MAX_SD_JWT_CHARS = 2 * 1024 * 1024
@@ -52,8 +51,6 @@ MAX_DISCLOSURE_CHARS = 96 * 1024
 MAX_DISCLOSURES = 4096
 MAX_DECOYS = 3
 MAX_DEPTH = 32
-# A Key Binding JWT dated this far in the future was not made by an honest clock.
-KB_CLOCK_SKEW_SECONDS = 300
 _RESERVED_NAMES = frozenset({"_sd", "...", "_sd_alg"})
 _rng = random.SystemRandom()
 
@@ -144,16 +141,6 @@ class SdJwt:
     def issuer_jwt_digest(self) -> str:
         """base64url(SHA-256) of the issuer-signed JWT: a passport's version digest."""
         return sd_digest(self.issuer_jwt)
-
-
-@dataclass(frozen=True)
-class KeyBindingPolicy:
-    """What a verifier requires of a Key Binding JWT: the audience it must be for, maybe a nonce, and how old
-    it may be (RFC 9901 s.7.3: an acceptable window for ``iat``)."""
-
-    audience: str
-    nonce: str | None = None
-    max_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -261,13 +248,8 @@ def present_sd_jwt(
     if any(d.encoded not in known for d in chosen):
         raise DisclosureInvalid("a presentation may only reveal disclosures of the SD-JWT it presents")
     unbound = SdJwt(issuer_jwt=sd_jwt.issuer_jwt, disclosures=chosen)
-    claims = {
-        "iat": iat,
-        "aud": audience,
-        "nonce": nonce,
-        "sd_hash": sd_digest(unbound.presentation_prefix()),
-    }
-    kb_jwt = sign_compact(key=key, typ=KB_JWT_TYP, claims=claims, with_kid=False)
+    claims = {"iat": iat, "aud": audience, "nonce": nonce, "sd_hash": sd_digest(unbound.presentation_prefix())}
+    kb_jwt = sign_key_binding(claims, key=key)
     return SdJwt(issuer_jwt=sd_jwt.issuer_jwt, disclosures=chosen, kb_jwt=kb_jwt)
 
 
@@ -297,7 +279,12 @@ def verify_sd_jwt(
     claims = _Rebuilder(by_digest).rebuild(payload)  # 5.
     bound = None
     if key_binding is not None:  # 6.
-        bound = _verify_key_binding(sd_jwt, payload=payload, policy=key_binding, now=now)
+        if sd_jwt.kb_jwt is None:
+            raise KeyBindingInvalid("a Key Binding JWT is required")
+        presented = sd_digest(sd_jwt.presentation_prefix())
+        bound = verify_key_binding(
+            sd_jwt.kb_jwt, cnf=payload.get("cnf"), sd_hash=presented, policy=key_binding, now=now
+        )
     elif sd_jwt.kb_jwt is not None:
         raise KeyBindingInvalid("a Key Binding JWT was not expected here")
     return VerifiedSdJwt(
@@ -377,31 +364,3 @@ class _Rebuilder:
             else:
                 out.append(self._value(item))
         return out
-
-
-def _verify_key_binding(
-    sd_jwt: SdJwt, *, payload: dict[str, Any], policy: KeyBindingPolicy, now: int
-) -> dict[str, Any]:
-    """RFC 9901 s.7.3: the KB-JWT is signed by the ``cnf`` key, for this audience and this presentation."""
-    if sd_jwt.kb_jwt is None:
-        raise KeyBindingInvalid("a Key Binding JWT is required")
-    cnf = payload.get("cnf")
-    if not isinstance(cnf, dict) or not isinstance(cnf.get("jwk"), dict):
-        raise KeyBindingInvalid("the SD-JWT names no key to bind it")
-    try:
-        holder = PublicKey.from_jwk(cnf["jwk"])
-        kb = verify_with_key(sd_jwt.kb_jwt, typ=KB_JWT_TYP, key=holder).claims
-    except PassportError as exc:
-        raise KeyBindingInvalid(f"the Key Binding JWT does not verify ({exc.code})") from exc
-    if kb.get("sd_hash") != sd_digest(sd_jwt.presentation_prefix()):
-        raise KeyBindingInvalid("the Key Binding JWT was made for a different set of disclosures")
-    if kb.get("aud") != policy.audience:
-        raise KeyBindingInvalid("the view was made for a different recipient")
-    if not isinstance(kb.get("nonce"), str) or (policy.nonce is not None and kb["nonce"] != policy.nonce):
-        raise KeyBindingInvalid("the Key Binding JWT has the wrong nonce")
-    iat = kb.get("iat")
-    if not isinstance(iat, int) or isinstance(iat, bool) or iat > now + KB_CLOCK_SKEW_SECONDS:
-        raise KeyBindingInvalid("the Key Binding JWT has no valid issue time")
-    if policy.max_age is not None and iat < now - policy.max_age:
-        raise KeyBindingInvalid("the view is older than a view may be; ask for a new one")
-    return kb

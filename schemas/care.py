@@ -190,11 +190,19 @@ class Referral(ContentModel):
     note: Text | None = None
 
 
+ReleaseType = Literal["conditional_release", "licence", "parole", "end_of_sentence", "home_detention_curfew"]
+"""How the person leaves prison: the kinds of release a release notice names."""
+
+
 class ReleasePlan(ContentModel):
-    """Release: when, to which local authority, where to live, referrals, and what must be arranged."""
+    """Release: when, how, to which local authority, where to live, referrals, what must be arranged, and whom
+    the authority asks at the prison. With a date and a destination, the custodian sends the authority a release
+    notice (passport.services.releases)."""
 
     expected_date: IsoDate | None = None
+    release_type: ReleaseType | None = None
     destination_authority: LocalAuthorityId | None = None
+    contact: ShortText | None = None  # a team and how to reach it at the prison, for the authority
     accommodation: Text | None = None
     # Care and Support Statutory Guidance ch.17 (prisons): the destination authority is told before release.
     destination_notified_on: IsoDate | None = None

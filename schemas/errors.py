@@ -24,7 +24,8 @@ every other package (crypto, passport, api, cli) may import it::
     │   ├── TokenExpired               token_expired
     │   ├── IssueTimeInvalid           issue_time_invalid   issued in the future, or before this service existed
     │   ├── KeyRevoked                 key_revoked          signed after the key's revocation time
-    │   └── CardMismatch               card_mismatch        the record pulled is not the version the card names
+    │   ├── CardMismatch               card_mismatch        the record pulled is not the version the card names
+    │   └── NoticeInvalid              notice_invalid       a signed release notice or receipt that says what it may not
     ├── UntrustedIssuer                untrusted_issuer     the issuer is not in the trust store
     │   └── KeyConflict                key_conflict         a key already held by another organisation
     ├── ChainError                     chain_invalid
@@ -183,6 +184,14 @@ class CardMismatch(TokenError):
 
     code = "card_mismatch"
     title = "Card does not match the record"
+
+
+class NoticeInvalid(TokenError):
+    """A release notice or receipt that verifies but may not be taken: for another organisation, not from the
+    releasing prison, not well formed, or with a view of another passport."""
+
+    code = "notice_invalid"
+    title = "Release notice not accepted"
 
 
 class UntrustedIssuer(PassportError):

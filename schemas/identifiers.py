@@ -113,6 +113,9 @@ def _check_pnc(value: str) -> str:
     return value
 
 
+UUID4_REGEX = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+"""A random (version 4) UUID in lower case: a passport id (``pid``), a release notice's id."""
+
 ORG_ID_REGEX = "^(" + "|".join(f"{kind}:{code.pattern}" for kind, code in _ORG_ID.items()) + ")$"
 """Every organisation id, as one anchored pattern of ASCII classes (for OpenAPI and for bodies' constraints)."""
 

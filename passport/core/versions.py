@@ -34,7 +34,7 @@ from crypto import (
     require_complete,
     verify_sd_jwt,
 )
-from schemas import PassportContent, content_to_claims, parse_content
+from schemas import UUID4_REGEX, PassportContent, content_to_claims, parse_content
 from schemas.errors import (
     ContentTooLarge,
     InvalidContent,
@@ -54,7 +54,7 @@ EARLIEST_IAT = 1_704_067_200
 # A version dated this far ahead of the verifier's clock was not made by an honest one.
 CLOCK_SKEW_SECONDS = 300
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-PID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+PID_PATTERN = re.compile(UUID4_REGEX)
 HandoverReason = Literal["transfer", "release"]
 
 

@@ -1,17 +1,26 @@
-"""Who may do what: the permission matrix, checked per action and per object.
+"""Who may do what: the permission matrix, checked per action and per object. Every rule lives here.
 
-Object rule: a passport is visible only to principals of the organisation that holds it
-here; to anyone else it does not exist (``not_found``, never ``access_denied``, so that
-passport ids do not leak). Role rule: the matrix below.
+Role rule: the matrix below. Object rules, one per kind of principal (``require_on``):
+
+- staff of an organisation reach the passports it holds here;
+- a person reaches their own passport, at the organisation that signed them in (``require_own``);
+- another organisation's client (an authority, or a peer deployment) reaches a passport only when its current
+  version names that organisation: as involved in the person's care, for a view; as the next custodian, to pull
+  the whole record after a handover.
+
+To anyone else a passport does not exist (``not_found``, never ``access_denied``, so that passport ids do not leak).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from passport.services.principals import Principal
 from passport.services.storage import PassportRow
 from schemas.errors import AccessDenied, NotFound
+
+if TYPE_CHECKING:
+    from passport.services.records import StoredVersion
 
 Action = Literal[
     "create",
@@ -25,13 +34,13 @@ Action = Literal[
     "verify",
     "sign_in_code",
     "own_consent",
+    "pull_record",
 ]
 
-# role -> actions on the passports its own organisation holds (README "Who may do what"). An authority
-# belongs to another organisation: it may pull views, for its own audience, of passports that name it
-# (see passport.services.sharing). A peer is another organisation's deployment calling with a client assertion: an
-# authority for its kind's audience, which may also pull the whole history of a passport handed over to it
-# (passport.services.records.list_versions). A person never uses the API: they have their own pages.
+# role -> actions (README "Who may do what"). An authority belongs to another organisation: it may pull views, for
+# its own audience, of passports that name it. A peer is another organisation's deployment calling with a client
+# assertion: an authority for its kind's audience, which may also pull the whole record of a passport handed over
+# to it. A person never uses the API: they have their own pages.
 PERMISSIONS: dict[str, frozenset[Action]] = {
     "admin": frozenset(
         {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
@@ -42,7 +51,7 @@ PERMISSIONS: dict[str, frozenset[Action]] = {
     "reception": frozenset({"read", "import", "verify"}),
     "auditor": frozenset({"audit", "verify"}),
     "authority": frozenset({"view", "verify"}),
-    "peer": frozenset({"view", "verify"}),
+    "peer": frozenset({"view", "verify", "pull_record"}),
     "person": frozenset({"own_consent"}),  # and reading their own passport: passport.services.people
 }
 
@@ -68,9 +77,46 @@ def require_own(principal: Principal, row: PassportRow | None) -> PassportRow:
     return row
 
 
-def require_on(principal: Principal, action: Action, row: PassportRow | None) -> PassportRow:
-    """Refuse unless the passport exists, is held by the principal's organisation, and the role allows it."""
-    if row is None or row.holder_org != principal.org:
+def require_on(
+    principal: Principal, action: Action, row: PassportRow | None, current: StoredVersion | None = None
+) -> PassportRow:
+    """Refuse unless the passport exists for the principal (the object rules above) and its role allows
+    ``action``. For another organisation's client, ``current`` is the passport's current version, which must
+    name it; without it, the staff rule applies, and such a client's organisation holds nothing here."""
+    if principal.role == "person" and principal.person_pid is not None:
+        row = require_own(principal, row)
+    elif principal.role in OTHER_ORGANISATIONS and current is not None:
+        if row is None or principal.org not in _naming(action, current):
+            raise NotFound("no passport with that id")
+    elif row is None or row.holder_org != principal.org:
         raise NotFound("no passport with that id")
     require(principal, action)
     return row
+
+
+OTHER_ORGANISATIONS = ("authority", "peer")
+"""The roles of another organisation's clients: they hold nothing here, and reach only what names them."""
+
+
+def named_organisations(current: StoredVersion) -> set[str]:
+    """The organisations a passport names as involved in the person's care: responsible authority, assessor,
+    social work team, destination on release, and the next custodian after a handover."""
+    content = current.parsed
+    named = {r.authority for r in content.responsibility}
+    named |= {w.authority for w in content.social_work}
+    named |= {e.assessed_by for e in content.eligibility}
+    named |= {a.by for a in content.assessments}
+    if content.release_plan is not None and content.release_plan.destination_authority:
+        named.add(content.release_plan.destination_authority)
+    if current.custody_next:
+        named.add(current.custody_next)
+    return {str(org) for org in named}
+
+
+def _naming(action: Action, current: StoredVersion) -> set[str]:
+    """The organisations outside that ``action`` on this passport is open to."""
+    if action == "view":
+        return named_organisations(current)
+    if action == "pull_record":  # the whole record goes to the organisation a handover names, and to no one else
+        return {current.custody_next} if current.custody_next else set()
+    return set()

@@ -60,11 +60,6 @@ class PlainEvent:
     extra: str | None = None  # a second sentence: why, or what happened next
     refused: bool = False
 
-    @property
-    def day(self) -> str:
-        """The day, as a person says it: 3 March 2027."""
-        return f"{self.when.day} {self.when:%B %Y}"
-
 
 def organisation_name(org: str | None, names: Mapping[str, str]) -> str:
     """A name a person knows, or what kind of place it is."""

@@ -23,7 +23,7 @@ from passport.core.chain import check_history_size
 from passport.core.identity import Identity
 from passport.core.versions import Custody, Handover, Version, issue_version
 from passport.services import audit, peers
-from passport.services.access import Action, require, require_on
+from passport.services.access import OTHER_ORGANISATIONS, Action, require, require_on
 from passport.services.list_entries import card_printed, keep_entry
 from passport.services.principals import Principal
 from passport.services.storage import PassportRow, VersionRow, as_utc, utcnow
@@ -162,10 +162,9 @@ def list_versions(
 ) -> list[StoredVersion]:
     """Every version, oldest first, audited as one read of the history."""
     row = session.get(PassportRow, pid)
-    if principal.role == "peer":
-        # The whole record goes to the organisation a handover names as next custodian, and to no one else.
-        if row is None or current_version(session, pid, row.current_ver).custody_next != principal.org:
-            raise NotFound("no passport with that id")
+    if principal.role in OTHER_ORGANISATIONS:
+        current = current_version(session, pid, row.current_ver) if row is not None else None
+        require_on(principal, "pull_record", row, current)
     else:
         require_on(principal, "read", row)
     rows = session.exec(select(VersionRow).where(VersionRow.pid == pid).order_by(col(VersionRow.ver)))

@@ -1,11 +1,9 @@
 """Who may see what: consent-scoped views for other organisations, safety-critical overrides, the audit trail.
 
-Object rules, on top of the role matrix in :mod:`passport.services.access`:
+Who reaches which passport is :mod:`passport.services.access`'s rule. On top of it, for views:
 
 - this organisation's own staff may make a view of a passport it holds, for any audience and recipient;
-- an authority (another organisation's machine client) may pull a view only for its own audience, and only of a
-  passport that names its organisation (as responsible authority, destination on release, assessor, social
-  work team, or next custodian); to any other authority the passport does not exist (``not_found``);
+- an authority (another organisation's machine client) gets only its own audience, bound to itself;
 - only the custodian serves views: after a handover, the new custodian does.
 """
 
@@ -20,27 +18,14 @@ from sqlmodel import Session, select
 from passport.core.identity import Identity
 from passport.core.views import LAWFUL_BASES, LawfulBasis, Override, View, check_override_targets, make_view
 from passport.services import audit
-from passport.services.access import require, require_on
+from passport.services.access import OTHER_ORGANISATIONS, require_on
 from passport.services.principals import Principal
-from passport.services.records import StoredVersion, current_version
+from passport.services.records import current_version
 from passport.services.storage import OverrideRow, PassportRow, as_utc, utcnow
-from schemas import AUDIENCES, Audience, PassportContent, clean_text
+from schemas import AUDIENCES, Audience, clean_text
 from schemas.errors import AccessDenied, CustodyViolation, InvalidRequest, NotFound
 
 OVERRIDE_LIFETIME = timedelta(days=30)
-
-
-def connected_organisations(content: PassportContent, stored: StoredVersion) -> set[str]:
-    """The organisations a passport names as involved in the person's care."""
-    named = {r.authority for r in content.responsibility}
-    named |= {w.authority for w in content.social_work}
-    named |= {e.assessed_by for e in content.eligibility}
-    named |= {a.by for a in content.assessments}
-    if content.release_plan is not None and content.release_plan.destination_authority:
-        named.add(content.release_plan.destination_authority)
-    if stored.custody_next:
-        named.add(stored.custody_next)
-    return {str(org) for org in named}
 
 
 def _audience(name: str) -> Audience:
@@ -64,23 +49,18 @@ def serve_view(
     """The consent-scoped view of the current version for ``audience``, bound to its recipient."""
     chosen = _audience(audience)
     row = session.get(PassportRow, pid)
-    if principal.role in ("authority", "peer"):
-        require(principal, "view")
-        if row is None or recipient not in (None, principal.org):
-            raise NotFound("no passport with that id")
-        stored = current_version(session, pid, row.current_ver)
-        content = stored.parsed
-        if principal.org not in connected_organisations(content, stored):
+    stored = current_version(session, pid, row.current_ver) if row is not None else None
+    require_on(principal, "view", row, stored)
+    assert stored is not None  # require_on refuses a passport that does not exist
+    if principal.role in OTHER_ORGANISATIONS:
+        if recipient not in (None, principal.org):
             raise NotFound("no passport with that id")
         if principal.audience != chosen:
             raise AccessDenied(f"this client may only pull {principal.audience} views")
         recipient = principal.org
-    else:
-        row = require_on(principal, "view", row)
-        if recipient is None:
-            raise InvalidRequest("say which organisation the view is for (?for=prison:RSY)")
-        stored = current_version(session, pid, row.current_ver)
-        content = stored.parsed
+    elif recipient is None:
+        raise InvalidRequest("say which organisation the view is for (?for=prison:RSY)")
+    content = stored.parsed
     if stored.custodian != identity.org_id:
         raise CustodyViolation("this organisation no longer has custody of the passport")
     overrides = _active_overrides(session, pid, recipient, chosen)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,12 +17,20 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from crypto import SigningKey
+from crypto import SigningKey, VerifiedJws
 from schemas.errors import PassportError
 
 NOW = 1_800_000_000  # a fixed "now" (2027-01-15) so tests never depend on the clock
 ORG = "org-a"
 TYP = "test+jwt"
+Verify = Callable[[str], VerifiedJws]
+"""A door a compact token comes through (see the ``verify_token`` fixture)."""
+
+
+def header(key: SigningKey, **changes: Any) -> dict[str, Any]:
+    """A valid ES256 header for ``key``, with members changed (or removed, given ``None``)."""
+    base: dict[str, Any] = {"alg": "ES256", "typ": TYP, "kid": key.kid, **changes}
+    return {name: value for name, value in base.items() if value is not None}
 
 
 def b64(data: bytes) -> str:

@@ -1,4 +1,5 @@
-"""Compact JWS verification: the RFC 8725 refusals, the size caps, and the trust store's checks.
+"""Compact JWS verification: the RFC 8725 refusals and the size caps (compression: test_compression.py; the trust
+store's own checks: test_trust.py).
 
 A verifier that accepts one forged token is worthless, so each way of forging one is tried here
 against both doors a token comes through (``TrustStore.verify`` and ``verify_compact``), and each
@@ -11,7 +12,6 @@ import hashlib
 import hmac
 import os
 import re
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -20,58 +20,31 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from crypto import (
-    MAX_INFLATED_BYTES,
     SigningKey,
-    TrustedKey,
-    TrustStore,
-    VerifiedJws,
     canonical_json,
-    jwks,
     sign_compact,
-    verify_compact,
 )
 from crypto.jws import MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES
 from schemas.errors import (
     AlgorithmNotAllowed,
-    KeyConflict,
-    KeyRevoked,
     MalformedToken,
     SignatureInvalid,
-    TokenError,
     TokenTooLarge,
     UnknownKey,
-    UntrustedIssuer,
     WrongTokenType,
 )
 from tests.crypto.forge import (
-    NOW,
-    ORG,
     TYP,
+    Verify,
     b64,
     claims,
     flip_bit,
+    header,
     json_bytes,
     refusal,
     signed,
     unsigned,
 )
-
-Verify = Callable[[str], VerifiedJws]
-
-
-@pytest.fixture(params=["TrustStore.verify", "verify_compact"])
-def verify_token(request: pytest.FixtureRequest, trust: TrustStore) -> Verify:
-    """Each refusal must hold at both entry points: the trust store, and the bare compact verifier."""
-    # Compression allowed, so the zip-bomb and DEFLATE tests below reach the inflater (a card's verifier allows it).
-    if request.param == "TrustStore.verify":
-        return lambda token: trust.verify(token, typ=TYP, inflate=True)
-    return lambda token: verify_compact(token, typ=TYP, resolve_key=lambda kid: trust.lookup(kid).key, inflate=True)
-
-
-def header(key: SigningKey, **changes: Any) -> dict[str, Any]:
-    """A valid ES256 header for ``key``, with members changed (or removed, given ``None``)."""
-    base: dict[str, Any] = {"alg": "ES256", "typ": TYP, "kid": key.kid, **changes}
-    return {name: value for name, value in base.items() if value is not None}
 
 
 def test_a_valid_token_verifies(issuer_key: SigningKey, verify_token: Verify) -> None:
@@ -358,179 +331,3 @@ def test_an_oversize_token_is_refused(issuer_key: SigningKey, verify_token: Veri
     assert len(body) <= MAX_PAYLOAD_BYTES * 4 // 3
     with refusal(TokenTooLarge, "token_too_large", "token is larger"):
         verify_token(f"{head}.{body}.{signature}")
-
-
-# --- compressed payloads (zip: DEF) -------------------------------------------------------------
-
-
-def deflate(data: bytes) -> bytes:
-    """Raw DEFLATE (RFC 1951), as ``zip: DEF`` means."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush()
-
-
-def test_a_deflated_token_round_trips(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """``sign_compact(deflate=True)`` makes a smaller token that verifies to the same claims."""
-    payload = claims(notes="the same words again " * 40)
-    plain = sign_compact(key=issuer_key, typ=TYP, claims=payload)
-    packed = sign_compact(key=issuer_key, typ=TYP, claims=payload, deflate=True)
-    assert len(packed) < len(plain)
-    verified = verify_token(packed)
-    assert verified.claims == payload
-    assert verified.header["zip"] == "DEF"
-
-
-def test_a_hand_deflated_payload_at_the_inflate_cap_verifies(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """A payload that inflates to exactly MAX_INFLATED_BYTES is accepted."""
-    filler = MAX_INFLATED_BYTES - len(json_bytes(claims(pad="")))
-    payload = claims(pad="x" * filler)
-    assert len(json_bytes(payload)) == MAX_INFLATED_BYTES
-    token = signed(issuer_key, header(issuer_key, zip="DEF"), deflate(json_bytes(payload)))
-    assert verify_token(token).claims == payload
-
-
-def test_a_payload_inflating_one_byte_past_the_cap_is_refused(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """One byte over MAX_INFLATED_BYTES is refused."""
-    filler = MAX_INFLATED_BYTES + 1 - len(json_bytes(claims(pad="")))
-    token = signed(issuer_key, header(issuer_key, zip="DEF"), deflate(json_bytes(claims(pad="x" * filler))))
-    with refusal(TokenTooLarge, "token_too_large", "inflates past the size cap"):
-        verify_token(token)
-
-
-def test_a_zip_bomb_is_refused(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """10 MB of zeros deflated into a small, validly signed token is refused without inflating it all."""
-    bomb = b'{"iss":"org-a","iat":1800000000,"pad":"' + b"0" * 10_000_000 + b'"}'
-    token = signed(issuer_key, header(issuer_key, zip="DEF"), deflate(bomb))
-    assert len(token) < 20_000  # small on the wire: only the inflate cap can stop it
-    with refusal(TokenTooLarge, "token_too_large", "inflates past the size cap"):
-        verify_token(token)
-
-
-def test_a_zip_bomb_made_by_sign_compact_is_refused(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """Our own signer will compress anything; the verifier still refuses what inflates too far."""
-    token = sign_compact(key=issuer_key, typ=TYP, claims=claims(pad="0" * 10_000_000), deflate=True)
-    with refusal(TokenTooLarge, "token_too_large", "inflates past the size cap"):
-        verify_token(token)
-
-
-def test_a_garbage_deflate_stream_is_refused(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """A signed payload marked ``zip: DEF`` that is not a DEFLATE stream is malformed."""
-    token = signed(issuer_key, header(issuer_key, zip="DEF"), b"\xff" * 32)
-    with refusal(MalformedToken, "malformed_token", "does not inflate"):
-        verify_token(token)
-
-
-def test_a_truncated_deflate_stream_is_refused(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """A DEFLATE stream cut short never verifies."""
-    stream = deflate(json_bytes(claims(notes="some words " * 50)))
-    token = signed(issuer_key, header(issuer_key, zip="DEF"), stream[: len(stream) // 2])
-    with pytest.raises(TokenError):
-        verify_token(token)
-
-
-@pytest.mark.parametrize("zip_value", ["GZIP", "def", "", 1])
-def test_an_unknown_zip_is_refused(issuer_key: SigningKey, verify_token: Verify, zip_value: object) -> None:
-    """Only ``zip: DEF`` is understood; any other value is refused, not ignored."""
-    token = signed(issuer_key, header(issuer_key, zip=zip_value), claims())
-    with pytest.raises(MalformedToken, match=r"not compressed|not a valid JWS"):
-        verify_token(token)
-
-
-def test_a_deflated_payload_that_is_not_json_is_refused(issuer_key: SigningKey, verify_token: Verify) -> None:
-    """What inflates must still be a JSON object."""
-    token = signed(issuer_key, header(issuer_key, zip="DEF"), deflate(b"[1,2,3]"))
-    with refusal(MalformedToken, "malformed_token", "not a JSON object"):
-        verify_token(token)
-
-
-# --- the trust store: who owns the key, and since when it is revoked ---------------------------
-
-
-def test_an_issuer_that_does_not_own_the_key_is_refused(issuer_key: SigningKey, trust: TrustStore) -> None:
-    """A validly signed token naming another organisation as ``iss`` is refused."""
-    token = sign_compact(key=issuer_key, typ=TYP, claims=claims(iss="org-b"))
-    with refusal(UntrustedIssuer, "untrusted_issuer", "does not belong to the issuer"):
-        trust.verify(token, typ=TYP)
-
-
-def test_one_organisation_cannot_sign_as_another(issuer_key: SigningKey, stranger_key: SigningKey) -> None:
-    """With two trusted organisations, org-b's key cannot sign a token that says org-a issued it."""
-    trust = TrustStore.of([TrustedKey(ORG, issuer_key.public), TrustedKey("org-b", stranger_key.public)])
-    assert trust.verify(sign_compact(key=stranger_key, typ=TYP, claims=claims(iss="org-b")), typ=TYP)
-    with refusal(UntrustedIssuer, "untrusted_issuer", "does not belong to the issuer"):
-        trust.verify(sign_compact(key=stranger_key, typ=TYP, claims=claims()), typ=TYP)
-
-
-@pytest.mark.parametrize(
-    "payload",
-    [
-        {"iat": NOW},
-        {"iss": ORG},
-        {"iss": 1, "iat": NOW},
-        {"iss": ORG, "iat": str(NOW)},
-        {"iss": ORG, "iat": float(NOW)},
-        {"iss": ORG, "iat": True},
-    ],
-    ids=["no-iss", "no-iat", "iss-number", "iat-string", "iat-float", "iat-bool"],
-)
-def test_a_token_without_valid_iss_and_iat_is_refused(
-    issuer_key: SigningKey, trust: TrustStore, payload: dict[str, Any]
-) -> None:
-    """The trust store needs ``iss`` (a string) and ``iat`` (an integer) to check ownership and revocation."""
-    token = sign_compact(key=issuer_key, typ=TYP, claims=payload)
-    with refusal(MalformedToken, "malformed_token", "no valid iss or iat"):
-        trust.verify(token, typ=TYP)
-
-
-def test_a_revoked_key_verifies_only_what_it_signed_before_revocation(issuer_key: SigningKey) -> None:
-    """A token dated before the revocation still verifies; one dated at or after it is refused."""
-    trust = TrustStore.of([TrustedKey(ORG, issuer_key.public, revoked_at=NOW)])
-    before = sign_compact(key=issuer_key, typ=TYP, claims=claims(iat=NOW - 1))
-    assert trust.verify(before, typ=TYP).claims["iat"] == NOW - 1
-    for iat in (NOW, NOW + 1):
-        token = sign_compact(key=issuer_key, typ=TYP, claims=claims(iat=iat))
-        with refusal(KeyRevoked, "key_revoked", "after its key was revoked"):
-            trust.verify(token, typ=TYP)
-
-
-def test_merged_stores_keep_the_earliest_revocation(issuer_key: SigningKey) -> None:
-    """Merging two views of one key keeps the earlier revocation time, whichever side has it."""
-    unrevoked = TrustStore.of([TrustedKey(ORG, issuer_key.public)])
-    late = TrustStore.of([TrustedKey(ORG, issuer_key.public, revoked_at=NOW + 100)])
-    early = TrustStore.of([TrustedKey(ORG, issuer_key.public, revoked_at=NOW)])
-    token = sign_compact(key=issuer_key, typ=TYP, claims=claims(iat=NOW + 50))
-    for merged in (unrevoked.merged(late).merged(early), early.merged(unrevoked).merged(late)):
-        assert merged.lookup(issuer_key.kid).revoked_at == NOW
-        with refusal(KeyRevoked, "key_revoked", "after its key was revoked"):
-            merged.verify(token, typ=TYP)
-
-
-def test_a_key_claimed_by_two_organisations_is_refused(issuer_key: SigningKey) -> None:
-    """One key cannot belong to two organisations, in one store or across a merge."""
-    with refusal(KeyConflict, "key_conflict", "claimed by two organisations"):
-        TrustStore.of([TrustedKey(ORG, issuer_key.public), TrustedKey("org-b", issuer_key.public)])
-    ours = TrustStore.of([TrustedKey(ORG, issuer_key.public)])
-    theirs = TrustStore.of([TrustedKey("org-b", issuer_key.public)])
-    with refusal(KeyConflict, "key_conflict", "claimed by two organisations"):
-        ours.merged(theirs)
-
-
-def test_a_store_from_a_published_jwks_verifies_and_revokes(issuer_key: SigningKey, stranger_key: SigningKey) -> None:
-    """A partner's JWK Set becomes a store of its keys, with revocations applied by kid."""
-    document = jwks([issuer_key.public, stranger_key.public])
-    trust = TrustStore.from_jwks(ORG, document, revoked={stranger_key.kid: NOW})
-    assert len(trust) == 2
-    assert trust.organisations() == {ORG}
-    assert trust.verify(sign_compact(key=issuer_key, typ=TYP, claims=claims()), typ=TYP).claims == claims()
-    with refusal(KeyRevoked, "key_revoked", "after its key was revoked"):
-        trust.verify(sign_compact(key=stranger_key, typ=TYP, claims=claims()), typ=TYP)
-
-
-def test_compression_is_refused_where_the_token_type_does_not_allow_it(
-    issuer_key: SigningKey, trust: TrustStore
-) -> None:
-    """Only a verifier that allows compression (a card's) ever inflates: every other refuses zip: DEF outright."""
-    token = sign_compact(key=issuer_key, typ=TYP, claims=claims(), deflate=True)
-    with refusal(MalformedToken, "malformed_token", "not compressed"):
-        trust.verify(token, typ=TYP)
-    assert trust.verify(token, typ=TYP, inflate=True).claims == claims()

@@ -26,7 +26,7 @@ EXPECTED: dict[str, frozenset[Action]] = {
     "reception": frozenset({"read", "import", "verify"}),
     "auditor": frozenset({"audit", "verify"}),
     "authority": frozenset({"view", "verify"}),
-    "peer": frozenset({"view", "verify"}),
+    "peer": frozenset({"view", "verify", "pull_record"}),
     "person": frozenset({"own_consent"}),
 }
 

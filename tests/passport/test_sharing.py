@@ -18,7 +18,7 @@ from passport.core.views import View
 from passport.services.deployment import Deployment
 from passport.services.peers import Peer, save_peer
 from passport.services.principals import Principal
-from passport.services.records import create_passport, hand_over
+from passport.services.records import create_passport, hand_over, list_versions
 from passport.services.sharing import audit_trail, create_override, serve_view
 from passport.services.storage import AuditRow, OverrideRow, transaction, utcnow
 from schemas import parse_content
@@ -168,8 +168,8 @@ def test_an_override_needs_a_lawful_basis_known_targets_and_a_role_that_may(depl
     assert detail["reason"].startswith("Reception must know")
 
 
-def test_after_a_handover_the_sender_serves_no_more_views(deployment: Deployment, pid: str) -> None:
-    """Custody moved to Risley: Wymott's staff and the authority both get custody_violation."""
+def handed_to_risley(deployment: Deployment, pid: str) -> None:
+    """Wymott trusts Risley and hands the passport over to it."""
     risley = Peer(RISLEY, "HMP Risley", "prison", "http://127.0.0.1:9", (SigningKey.generate().public,), {})
     with transaction(deployment.engine) as session:
         save_peer(session, risley, identity=deployment.identity)
@@ -182,9 +182,34 @@ def test_after_a_handover_the_sender_serves_no_more_views(deployment: Deployment
             expected_ver=1,
             now=NOW,
         )
+
+
+def test_after_a_handover_the_sender_serves_no_more_views(deployment: Deployment, pid: str) -> None:
+    """Custody moved to Risley: Wymott's staff and the authority both get custody_violation."""
+    handed_to_risley(deployment, pid)
     for principal, recipient in ((STAFF, DESTINATION), (COUNCIL, None)):
         with refusal(CustodyViolation, "custody_violation", "no longer has custody"):
             served(deployment, pid, "local_authority", principal=principal, recipient=recipient)
+
+
+def test_only_the_organisation_a_handover_names_pulls_the_whole_record(deployment: Deployment, pid: str) -> None:
+    """A peer pulls the whole history only once a handover names it as next custodian; before that, and for any
+    other organisation, even one the passport names for views, the passport does not exist."""
+    peer = Principal("peer-1", RISLEY, "peer", audience="prison")
+    council_peer = Principal("peer-2", DESTINATION, "peer", audience="local_authority")
+
+    def pulled(principal: Principal) -> list[int]:
+        with transaction(deployment.engine) as session:
+            return [v.ver for v in list_versions(session, principal=principal, pid=pid)]
+
+    for principal in (peer, council_peer):
+        with refusal(NotFound, "not_found", "no passport with that id"):
+            pulled(principal)
+    handed_to_risley(deployment, pid)
+    assert pulled(peer) == [1, 2]
+    for principal in (council_peer, COUNCIL):
+        with pytest.raises(NotFound):
+            pulled(principal)
 
 
 def test_the_audit_trail_is_for_staff_and_auditors_and_reading_it_is_audited(deployment: Deployment, pid: str) -> None:

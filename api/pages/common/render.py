@@ -42,6 +42,7 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.filters["when"] = when
+templates.filters["day"] = day
 
 
 def render(

@@ -22,10 +22,9 @@ from api.pages.staff.forms.consent import (
     consent_values,
     handover_parts,
 )
-from api.pages.staff.forms.fields import Checked, Values, read_values
-from api.pages.staff.page import Pid, Posted, page, person_name, require_csrf
-from api.pages.staff.race import Race
-from api.pages.staff.saving import Edit, based_on, editable, race_lost, save
+from api.pages.staff.forms.fields import Values, read_values
+from api.pages.staff.page import Pid, Posted, page, require_csrf
+from api.pages.staff.saving import Edit, Shown, based_on, editable, race_lost, save
 from api.pages.staff.words import say
 from passport.core import Handover, HandoverReason
 from passport.services import hand_over, transaction
@@ -47,18 +46,8 @@ class _ConsentSheet:
     def __init__(self, request: Request, web: StaffSession, pid: str) -> None:
         self.request, self.web, self.pid = request, web, pid
 
-    def __call__(
-        self,
-        *,
-        content: dict[str, Any],
-        ver: int,
-        values: Values,
-        names: dict[str, str],
-        checked: Checked | None = None,
-        race: Race | None = None,
-        status_code: int = 200,
-    ) -> HTMLResponse:
-        withdrawals = parse_content(content).consent.withdrawals
+    def __call__(self, shown: Shown) -> HTMLResponse:
+        withdrawals = parse_content(shown.content).consent.withdrawals
         intro = list(CONSENT_INTRO)
         if withdrawals:
             said = "; ".join(
@@ -71,19 +60,13 @@ class _ConsentSheet:
             self.request,
             "staff_form.html",
             self.web,
-            status_code=status_code,
             title="Consent: who can see what",
-            caption=person_name(content),
             intro=intro,
-            parts=consent_parts(content),
-            values=values,
-            errors=checked.by_field if checked else {},
-            problems=checked.problems if checked else [],
-            race=race,
+            parts=consent_parts(shown.content),
             action=f"/staff/passports/{self.pid}/consent",
             back=f"/staff/passports/{self.pid}",
-            ver=ver,
             submit="Save consent",
+            **shown.form,
         )
 
 
@@ -108,7 +91,7 @@ def consent_form(
     """The person's consent as it stands, to record again."""
     stored, names = editable(deployment, web, pid, source)
     sheet = _ConsentSheet(request, web, pid)
-    return sheet(content=stored.content, ver=stored.ver, values=consent_values(stored.content), names=names)
+    return sheet(Shown.of(stored, consent_values(stored.content), names))
 
 
 @router.post("/staff/passports/{pid}/consent")
@@ -120,45 +103,26 @@ def save_consent(
     return save(deployment, web, source, pid, posted, _consent_edit(_ConsentSheet(request, web, pid)))
 
 
-def _handover_page(
-    request: Request,
-    web: StaffSession,
-    pid: str,
-    *,
-    content: dict[str, Any],
-    ver: int,
-    values: Values,
-    names: dict[str, str],
-    own: str,
-    checked: Checked | None = None,
-    race: Race | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
+def _handover_page(request: Request, web: StaffSession, pid: str, own: str, shown: Shown) -> HTMLResponse:
     return page(
         request,
         "staff_form.html",
         web,
-        status_code=status_code,
         title="Hand over this passport",
-        caption=person_name(content),
         intro=[
             "Do this when the person moves to another prison or leaves prison. The passport goes with them: the "
             "organisation you name can then fetch the whole record, and sign its next versions.",
         ],
         warning=(
-            f"After this, only the organisation taking over can change the passport. {names.get(own, own)} will "
+            f"After this, only the organisation taking over can change the passport. {shown.names.get(own, own)} will "
             "still be able to read it, but not change it. This cannot be undone from here."
         ),
-        parts=handover_parts(names, own),
-        values=values,
-        errors=checked.by_field if checked else {},
-        problems=checked.problems if checked else [],
-        race=race,
+        parts=handover_parts(shown.names, own),
         action=f"/staff/passports/{pid}/handover",
         back=f"/staff/passports/{pid}",
-        ver=ver,
         submit="Hand over the passport",
         danger=True,
+        **shown.form,
     )
 
 
@@ -169,10 +133,7 @@ def handover_form(
     """To whom, why and when."""
     stored, names = editable(deployment, web, pid, source)
     values: Values = {"date": Editor(web.principal, int(time.time())).today}
-    own = deployment.identity.org_id
-    return _handover_page(
-        request, web, pid, content=stored.content, ver=stored.ver, values=values, names=names, own=own
-    )
+    return _handover_page(request, web, pid, deployment.identity.org_id, Shown.of(stored, values, names))
 
 
 @router.post("/staff/passports/{pid}/handover")
@@ -186,9 +147,9 @@ def save_handover(
     parts = handover_parts(names, own)
     values = read_values(posted, parts)
     checked = check_handover(values, parts, own)
-    show = partial(_handover_page, request, web, pid, values=values, names=names, own=own)
+    show = partial(_handover_page, request, web, pid, own)
     if checked.problems:
-        return show(content=based.content, ver=based.ver, checked=checked, status_code=422)
+        return show(Shown(based.content, based.ver, values, names, checked=checked, status_code=422))
     reason: HandoverReason = "release" if values["reason"] == "release" else "transfer"
     handover = Handover(to=str(values["to"]).strip(), reason=reason, date=str(values["date"]))
     try:
@@ -205,5 +166,5 @@ def save_handover(
             )
     except StaleVersion:
         race, current = race_lost(deployment, web, pid, based.ver, names, source)
-        return show(content=current.content, ver=current.ver, race=race, status_code=409)
+        return show(Shown(current.content, current.ver, values, names, race=race, status_code=409))
     return redirect(f"/staff/passports/{pid}?saved=handover")

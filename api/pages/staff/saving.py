@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi.responses import HTMLResponse, Response
 
@@ -19,7 +19,7 @@ from api.pages.common.render import redirect
 from api.pages.common.session import StaffSession
 from api.pages.staff.amend import Editor, custodian
 from api.pages.staff.forms.fields import Checked, Part, Values, check_content_error, check_required, read_values
-from api.pages.staff.page import Posted, form_int, organisation_names
+from api.pages.staff.page import Posted, form_int, organisation_names, person_name
 from api.pages.staff.race import Race, lost_race
 from api.pages.staff.words import say
 from passport.core import card_changed
@@ -36,20 +36,40 @@ from schemas import PassportContent, content_to_claims, parse_content
 from schemas.errors import CustodyViolation, InvalidContent, StaleVersion
 
 
-class ShowForm(Protocol):
-    """Draws a form again: after a mistake (422), or after a lost race (409) with what changed."""
+@dataclass(frozen=True)
+class Shown:
+    """What an edit form is drawn with: the version it edits, what is in its fields, and what went wrong (a
+    mistake, 422, or a lost race, 409, with what changed)."""
 
-    def __call__(
-        self,
-        *,
-        content: dict[str, Any],
-        ver: int,
-        values: Values,
-        names: dict[str, str],
-        checked: Checked | None = None,
-        race: Race | None = None,
-        status_code: int = 200,
-    ) -> HTMLResponse: ...
+    content: dict[str, Any]
+    ver: int
+    values: Values
+    names: dict[str, str]
+    checked: Checked | None = None
+    race: Race | None = None
+    status_code: int = 200
+
+    @classmethod
+    def of(cls, stored: StoredVersion, values: Values, names: dict[str, str]) -> Shown:
+        """A form first shown for the current version."""
+        return cls(stored.content, stored.ver, values, names)
+
+    @property
+    def form(self) -> dict[str, Any]:
+        """What ``staff_form.html`` (and ``staff_remove.html``) take of it."""
+        return {
+            "status_code": self.status_code,
+            "caption": person_name(self.content),
+            "values": self.values,
+            "ver": self.ver,
+            "problems": self.checked.problems if self.checked else [],
+            "errors": self.checked.by_field if self.checked else {},
+            "race": self.race,
+        }
+
+
+ShowForm = Callable[[Shown], HTMLResponse]
+"""Draws an edit form (first, after a mistake, or after a lost race)."""
 
 
 @dataclass(frozen=True)
@@ -111,9 +131,7 @@ def save(
         renames = edit.renames(values)
         check_content_error(exc, parts, prefix=prefix, renames=renames, section_title=_title, checked=checked)
     if checked.problems or content is None:
-        return edit.show(
-            content=based.content, ver=based.ver, values=values, names=names, checked=checked, status_code=422
-        )
+        return edit.show(Shown(based.content, based.ver, values, names, checked=checked, status_code=422))
     if content_to_claims(content) == based.content:
         return redirect(f"{edit.done}?saved=nothing")
     try:
@@ -130,9 +148,7 @@ def save(
             )
     except StaleVersion:
         race, current = race_lost(deployment, web, pid, based.ver, names, source)
-        return edit.show(
-            content=current.content, ver=current.ver, values=values, names=names, race=race, status_code=409
-        )
+        return edit.show(Shown(current.content, current.ver, values, names, race=race, status_code=409))
     # The card in the person's pocket still verifies, but shows what was true before: say a new one is needed.
     reprint = "&card=reprint" if card_changed(based.parsed, content) else ""
     return redirect(f"{edit.done}?saved={edit.saved}{reprint}")

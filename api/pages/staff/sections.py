@@ -14,10 +14,9 @@ from api.pages.staff.amend import Editor, find_item, with_item, with_section, wi
 from api.pages.staff.display import show_section
 from api.pages.staff.forms import form_for
 from api.pages.staff.forms.eligibility import kept_scheme
-from api.pages.staff.forms.fields import Checked, Part, SectionForm, Values
+from api.pages.staff.forms.fields import Part, SectionForm, Values
 from api.pages.staff.page import Pid, Posted, page, person_name, require_csrf
-from api.pages.staff.race import Race
-from api.pages.staff.saving import Edit, editable, save
+from api.pages.staff.saving import Edit, Shown, editable, save
 from api.pages.staff.words import options
 from schemas.errors import InvalidRequest, NotFound
 
@@ -48,46 +47,34 @@ class _Sheet:
     def __init__(self, request: Request, web: StaffSession, form: SectionForm, mode: Mode, pid: str, ref: str | None):
         self.request, self.web, self.form, self.mode, self.pid, self.ref = request, web, form, mode, pid, ref
 
-    def __call__(
-        self,
-        *,
-        content: dict[str, Any],
-        ver: int,
-        values: Values,
-        names: dict[str, str],
-        checked: Checked | None = None,
-        race: Race | None = None,
-        status_code: int = 200,
-    ) -> HTMLResponse:
+    def __call__(self, shown: Shown) -> HTMLResponse:
         form, mode = self.form, self.mode
         action, back = _paths(self.pid, form, mode, self.ref)
-        common: dict[str, Any] = {
-            "caption": person_name(content),
-            "action": action,
-            "back": back,
-            "ver": ver,
-            "problems": checked.problems if checked else [],
-            "errors": checked.by_field if checked else {},
-            "race": race,
-        }
         if mode == "remove":
-            shown = next((s for s in show_section(form, content, names) if s.key == self.ref), None)
+            item = next((s for s in show_section(form, shown.content, shown.names) if s.key == self.ref), None)
             title = f"Remove this {form.one}?"
             return page(
-                self.request, "staff_remove.html", self.web, status_code=status_code, title=title, shown=shown, **common
+                self.request,
+                "staff_remove.html",
+                self.web,
+                title=title,
+                shown=item,
+                action=action,
+                back=back,
+                **shown.form,
             )
         title = {"add": f"Add {form.noun}", "change": f"Change this {form.one}"}.get(mode, form.title)
-        parts = form.parts(content, values)
+        parts = form.parts(shown.content, shown.values)
         return page(
             self.request,
             "staff_form.html",
             self.web,
-            status_code=status_code,
             title=title,
             parts=parts,
-            values=values,
             submit="Save",
-            **common,
+            action=action,
+            back=back,
+            **shown.form,
         )
 
 
@@ -128,7 +115,7 @@ def section_page(
         current = stored.content.get(section)
         values = form.values_of(current) if current else dict(form.defaults)
         sheet = _Sheet(request, web, form, "section", pid, None)
-        return sheet(content=stored.content, ver=stored.ver, values=values, names=names)
+        return sheet(Shown.of(stored, values, names))
     return page(
         request,
         "staff_section.html",
@@ -158,7 +145,7 @@ def add_form(
             raise InvalidRequest("choose the scheme the decision was made under")
         values["scheme"] = scheme
     sheet = _Sheet(request, web, form, "add", pid, None)
-    return sheet(content=stored.content, ver=stored.ver, values=values, names=names)
+    return sheet(Shown.of(stored, values, names))
 
 
 @router.get("/staff/passports/{pid}/{section}/items/{ref}")
@@ -173,10 +160,11 @@ def item_form(
     values = form.values_of(items[find_item(items, ref)])
     mode: Mode = "remove" if request.url.path.endswith("/remove") else "change"
     sheet = _Sheet(request, web, form, mode, pid, ref)
-    return sheet(content=stored.content, ver=stored.ver, values=values, names=names)
+    return sheet(Shown.of(stored, values, names))
 
 
 @router.post("/staff/passports/{pid}/{section}")
+@router.post("/staff/passports/{pid}/{section}/add")
 def save_section(
     request: Request,
     pid: Pid,
@@ -186,25 +174,10 @@ def save_section(
     deployment: DeploymentDep,
     source: SourceDep,
 ) -> Response:
-    """Save a section that is one whole."""
+    """Save a section that is one whole, or add an item to a list section."""
     require_csrf(web, posted)
-    sheet = _Sheet(request, web, _form(section, listed=False), "section", pid, None)
-    return save(deployment, web, source, pid, posted, _edit(sheet))
-
-
-@router.post("/staff/passports/{pid}/{section}/add")
-def save_new_item(
-    request: Request,
-    pid: Pid,
-    section: str,
-    posted: Posted,
-    web: StaffSession,
-    deployment: DeploymentDep,
-    source: SourceDep,
-) -> Response:
-    """Add an item."""
-    require_csrf(web, posted)
-    sheet = _Sheet(request, web, _form(section, listed=True), "add", pid, None)
+    adding = request.url.path.endswith("/add")
+    sheet = _Sheet(request, web, _form(section, listed=adding), "add" if adding else "section", pid, None)
     return save(deployment, web, source, pid, posted, _edit(sheet))
 
 

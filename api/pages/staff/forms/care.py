@@ -13,19 +13,11 @@ from api.pages.staff.forms.fields import (
     SectionForm,
     Values,
     as_text,
-    as_yes_no,
-    compact,
-    text,
-    yes_no,
 )
 from api.pages.staff.words import day, options, say
 
 ORG_HINT = "An organisation id, for example la:E07000127 (a council), health:RW4 (NHS) or prison:WYI."
 LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."
-
-
-def _values(item: Mapping[str, Any], names: tuple[str, ...]) -> Values:
-    return {name: as_text(item.get(name)) for name in names}
 
 
 # Needs ----------------------------------------------------------------------------------------------------------
@@ -52,16 +44,6 @@ NEEDS = SectionForm(
     letter="n",
     recorded=True,
     parts=_need_parts,
-    values_of=lambda item: _values(item, ("domain", "status", "summary", "how_met", "source_assessment")),
-    build=lambda v: compact(
-        {
-            "domain": text(v, "domain"),
-            "status": text(v, "status"),
-            "summary": text(v, "summary"),
-            "how_met": text(v, "how_met"),
-            "source_assessment": text(v, "source_assessment"),
-        }
-    ),
     describe=lambda item: f"{say('domain', item.get('domain'))}: {as_text(item.get('summary'))}",
     defaults={"status": "active"},
 )
@@ -94,27 +76,10 @@ EQUIPMENT = SectionForm(
     letter="e",
     recorded=True,
     parts=_equipment_parts,
-    values_of=lambda item: {
-        **_values(item, ("item", "category", "owner", "condition", "review_due", "summary")),
-        "follows_person": as_yes_no(item.get("follows_person")),
-    },
-    build=lambda v: compact(
-        {
-            "item": text(v, "item"),
-            "category": text(v, "category"),
-            "owner": text(v, "owner"),
-            "follows_person": yes_no(v, "follows_person"),
-            "condition": text(v, "condition"),
-            "review_due": text(v, "review_due"),
-            "summary": text(v, "summary"),
-        }
-    ),
     describe=lambda item: as_text(item.get("item")),
 )
 
 # Services -------------------------------------------------------------------------------------------------------
-
-_SERVICE_FIELDS = ("service", "provider", "frequency", "start", "end", "effectiveness", "note", "summary")
 
 
 def _service_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
@@ -143,14 +108,10 @@ SERVICES = SectionForm(
     letter="s",
     recorded=True,
     parts=_service_parts,
-    values_of=lambda item: _values(item, _SERVICE_FIELDS),
-    build=lambda v: compact({name: text(v, name) for name in _SERVICE_FIELDS}),
     describe=lambda item: f"{as_text(item.get('service'))} ({say('effectiveness', item.get('effectiveness')).lower()})",
 )
 
 # Assessments ----------------------------------------------------------------------------------------------------
-
-_ASSESSMENT_FIELDS = ("kind", "by", "date", "outcome", "summary")
 
 
 def _assessment_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
@@ -170,14 +131,10 @@ ASSESSMENTS = SectionForm(
     letter="a",
     recorded=True,
     parts=_assessment_parts,
-    values_of=lambda item: _values(item, _ASSESSMENT_FIELDS),
-    build=lambda v: compact({name: text(v, name) for name in _ASSESSMENT_FIELDS}),
     describe=lambda item: f"{say('assessment_kind', item.get('kind'))}, {day(item.get('date'))}",
 )
 
 # Social work ----------------------------------------------------------------------------------------------------
-
-_SOCIAL_WORK_FIELDS = ("team", "authority", "from", "to", "contact", "summary")
 
 
 def _social_work_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
@@ -198,14 +155,10 @@ SOCIAL_WORK = SectionForm(
     letter="w",
     recorded=True,
     parts=_social_work_parts,
-    values_of=lambda item: _values(item, _SOCIAL_WORK_FIELDS),
-    build=lambda v: compact({name: text(v, name) for name in _SOCIAL_WORK_FIELDS}),
     describe=lambda item: f"{as_text(item.get('team'))} ({as_text(item.get('authority'))})",
 )
 
 # Caring responsibilities ----------------------------------------------------------------------------------------
-
-_CARING_FIELDS = ("summary", "cared_for", "arrangements")
 
 
 def _caring_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
@@ -223,14 +176,10 @@ CARING = SectionForm(
     letter="c",
     recorded=True,
     parts=_caring_parts,
-    values_of=lambda item: _values(item, _CARING_FIELDS),
-    build=lambda v: compact({name: text(v, name) for name in _CARING_FIELDS}),
     describe=lambda item: as_text(item.get("summary")),
 )
 
 # The council responsible (Care Act 2014 s.76) --------------------------------------------------------------------
-
-_RESPONSIBILITY_FIELDS = ("authority", "from", "to", "reason")
 
 
 def _responsibility_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
@@ -249,8 +198,6 @@ RESPONSIBILITY = SectionForm(
     letter="r",
     recorded=True,
     parts=_responsibility_parts,
-    values_of=lambda item: _values(item, _RESPONSIBILITY_FIELDS),
-    build=lambda v: compact({name: text(v, name) for name in _RESPONSIBILITY_FIELDS}),
     describe=lambda item: f"{as_text(item.get('authority'))} from {day(item.get('from'))}",
 )
 

@@ -147,8 +147,8 @@ ELIGIBILITY = SectionForm(
     recorded=True,
     check=_eligibility_check,
     parts=_eligibility_parts,
-    values_of=_eligibility_values,
-    build=_build_eligibility,
+    to_values=_eligibility_values,
+    from_values=_build_eligibility,
     describe=lambda item: (
         f"{say('scheme', item.get('scheme'))}: {'eligible' if item.get('eligible') else 'not eligible'}, "
         f"{day(item.get('assessed_on'))}"

@@ -95,9 +95,11 @@ class SectionForm:
     title: str
     one: str  # one item, without an article: "need", "item of equipment"
     parts: Callable[[Mapping[str, Any], Values], tuple[Part, ...]]  # (the whole content, the values shown)
-    values_of: Callable[[Mapping[str, Any]], Values]  # stored item (or section) -> form values
-    build: Callable[[Values], dict[str, Any]]  # form values -> item (or section), without id or recorded_*
     describe: Callable[[Mapping[str, Any]], str]  # one line naming an item, for lists and "what changed"
+    # The way between a stored item (or section) and form values, where it is not field for field by kind
+    # (see ``values_of`` and ``build``).
+    to_values: Callable[[Mapping[str, Any]], Values] | None = None
+    from_values: Callable[[Values], dict[str, Any]] | None = None
     letter: str = ""
     recorded: bool = False  # items carry recorded_at and recorded_by
     defaults: Values = field(default_factory=dict)  # a new item's form
@@ -105,6 +107,19 @@ class SectionForm:
     renames: Callable[[Values], dict[str, str]] = lambda values: {}
     # Rules across fields said in staff's words before the schema says them in its own: field -> what to say.
     check: Callable[[Values], dict[str, str]] = lambda values: {}
+
+    def values_of(self, stored: Mapping[str, Any]) -> Values:
+        """A stored item (or section) as its form shows it."""
+        if self.to_values is not None:
+            return self.to_values(stored)
+        return {f.name: _shown(f, stored.get(f.name)) for f in fields_of(self.parts({}, {}))}
+
+    def build(self, values: Values) -> dict[str, Any]:
+        """Form values as the item (or section) they make, without id or recorded_*; a blank optional field is
+        left out."""
+        if self.from_values is not None:
+            return self.from_values(values)
+        return compact({f.name: _read(f, values) for f in fields_of(self.parts({}, {}))})
 
     @property
     def noun(self) -> str:
@@ -217,6 +232,28 @@ def as_text(value: object) -> str:
 def as_yes_no(value: object) -> str:
     """A stored boolean as Yes/No radios show it."""
     return "yes" if value is True else "no" if value is False else ""
+
+
+def _shown(f: Field, stored: object) -> str | list[str]:
+    """A stored value as the field of its kind shows it."""
+    if f.kind == "radios" and f.options == YES_NO:
+        return as_yes_no(stored)
+    if f.kind == "lines":
+        return "\n".join(str(line) for line in stored) if isinstance(stored, list) else ""
+    if f.kind == "checkboxes":
+        return [str(v) for v in stored] if isinstance(stored, list) else []
+    return as_text(stored)
+
+
+def _read(f: Field, values: Mapping[str, object]) -> object:
+    """A field's value as the content stores it."""
+    if f.kind == "radios" and f.options == YES_NO:
+        return yes_no(values, f.name)
+    if f.kind == "lines":
+        return lines(values, f.name)
+    if f.kind == "checkboxes":
+        return chosen(values, f.name)
+    return text(values, f.name)
 
 
 def compact(data: Mapping[str, Any]) -> dict[str, Any]:

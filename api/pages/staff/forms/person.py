@@ -125,8 +125,8 @@ SUBJECT = SectionForm(
     title="Who the person is",
     one="person",
     parts=subject_parts,
-    values_of=subject_values,
-    build=build_subject,
+    to_values=subject_values,
+    from_values=build_subject,
     describe=lambda subject: " ".join((*subject.get("given_names", []), as_text(subject.get("family_name")))),
     renames=subject_renames,
     defaults={"language": "en"},
@@ -150,18 +150,6 @@ ABOUT_ME = SectionForm(
         *(Field(name, label, "textarea", optional=True) for name, label in _ABOUT_TEXTS),
         Field("likes", "Things I like", "lines", optional=True, hint="One a line."),
         Field("dislikes", "Things I do not like", "lines", optional=True, hint="One a line."),
-    ),
-    values_of=lambda about: {
-        **{name: as_text(about.get(name)) for name, _ in _ABOUT_TEXTS},
-        "likes": "\n".join(about.get("likes", [])),
-        "dislikes": "\n".join(about.get("dislikes", [])),
-    },
-    build=lambda v: compact(
-        {
-            **{name: text(v, name) for name, _ in _ABOUT_TEXTS},
-            "likes": lines(v, "likes"),
-            "dislikes": lines(v, "dislikes"),
-        }
     ),
     describe=lambda about: "about me",
 )
@@ -191,12 +179,12 @@ COMMUNICATION = SectionForm(
         Field("support", "Support they need", "checkboxes", _SUPPORT, hint="Tick all that apply."),
         Field("summary", "Notes", "textarea", optional=True),
     ),
-    values_of=lambda c: {
+    to_values=lambda c: {
         "interpreter": as_text(c.get("interpreter")),
         "support": [name for name, _ in _SUPPORT if c.get(name) is True],
         "summary": as_text(c.get("summary")),
     },
-    build=lambda v: compact(
+    from_values=lambda v: compact(
         {
             "interpreter": text(v, "interpreter"),
             **{name: name in chosen(v, "support") for name, _ in _SUPPORT},
@@ -292,8 +280,8 @@ RELEASE_PLAN = SectionForm(
     title="Release plan",
     one="release plan",
     parts=_release_parts,
-    values_of=_release_values,
-    build=_build_release,
+    to_values=_release_values,
+    from_values=_build_release,
     describe=lambda plan: "release plan",
     # A blank row is skipped, so referral 2 of the form may be referrals.0 of the plan.
     renames=lambda values: {f"referrals.{n}": f"referrals.{i}" for n, i in enumerate(_referral_indexes(values))},
