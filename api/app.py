@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = build_app()
     app.state.deployment = Deployment.open(home=settings.home, database_url=settings.database_url)
     app.router.lifespan_context = delivering(app.state.deployment, settings)
+    app.state.person_idle = settings.person_idle
     # A photo of a card, or a whole history, may be larger than any other body; the framing around it adds a little.
     app.add_middleware(
         BodyLimit,

@@ -5,21 +5,24 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from passport.services import database_url_for
+from passport.services import PERSON_IDLE, database_url_for
 from schemas import NOTICE_PERIOD_DAYS
 from schemas.errors import ConfigurationError
 
 DEFAULT_HOME = "./var"
 DEFAULT_DELIVERY_SECONDS = 60.0  # how often the server sends the release notices and receipts that are due
 MAX_BODY_BYTES = 4 * 1024 * 1024
+MIN_PERSON_IDLE = 20
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where the deployment lives (``PASSPORT_HOME``), which database it uses (``PASSPORT_DATABASE_URL``), which
-    reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none), how many days
+    reverse proxies' ``X-Forwarded-For`` it believes (``PASSPORT_TRUSTED_PROXIES``; by default none), how long a
+    person's pages stay open with nothing happening (``PASSPORT_PERSON_IDLE_SECONDS``; 10 minutes), how many days
     before a release its notice is sent (``PASSPORT_NOTICE_DAYS``, 84) and how often the server sends what is due
     (``PASSPORT_DELIVERY_SECONDS``, 60; 0 leaves it to ``passport releases send-due``)."""
 
@@ -29,6 +32,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     notice_days: int = NOTICE_PERIOD_DAYS
     delivery_seconds: float = DEFAULT_DELIVERY_SECONDS
+    person_idle: timedelta = PERSON_IDLE
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -43,6 +47,7 @@ class Settings:
             home=home,
             database_url=url,
             trusted_proxies=proxies,
+            person_idle=parse_person_idle(os.environ.get("PASSPORT_PERSON_IDLE_SECONDS", "")),
             notice_days=int(notice_days),
             delivery_seconds=delivery,
         )
@@ -60,6 +65,18 @@ def _number(name: str, default: float, *, low: float, high: float) -> float:
     if not low <= value <= high:
         raise ConfigurationError(f"{name} must be between {low:g} and {high:g}")
     return value
+
+
+def parse_person_idle(text: str) -> timedelta:
+    """A person's idle time in whole seconds, from 20 (time to read the warning: WCAG 2.2 SC 2.2.1) to a day;
+    empty means the default, 10 minutes."""
+    if not text.strip():
+        return PERSON_IDLE
+    if not (text.strip().isascii() and text.strip().isdigit()) or not MIN_PERSON_IDLE <= int(text) <= 86_400:
+        raise ConfigurationError(
+            f"PASSPORT_PERSON_IDLE_SECONDS must be a whole number of seconds from {MIN_PERSON_IDLE} to 86400"
+        )
+    return timedelta(seconds=int(text))
 
 
 def parse_trusted_proxies(text: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from passport.services.peers import Peer, save_peer
 from passport.services.principals import Principal, create_principal
 from passport.services.records import create_passport
 from passport.services.storage import transaction
+from passport.services.web_sessions import PERSON_IDLE
 from schemas import parse_content
 
 ASSETS = Path(__file__).parent / "assets"
@@ -161,6 +163,7 @@ def start_server(
     *,
     trusted_proxies: tuple[str, ...] = (),
     delivery_seconds: float = 0,
+    person_idle: timedelta = PERSON_IDLE,
 ) -> LiveServer:
     """Create an identity in ``home`` and serve it on a free loopback port (sending release notices on a schedule
     only when ``delivery_seconds`` says how often: the tests send them when they choose)."""
@@ -168,7 +171,11 @@ def start_server(
     info = IssuerInfo(info.org_id, info.name, info.kind, f"http://127.0.0.1:{port}")
     init_identity(home, info, now=int(time.time()))
     settings = Settings(
-        home=home, database_url=database_url, trusted_proxies=trusted_proxies, delivery_seconds=delivery_seconds
+        home=home,
+        database_url=database_url,
+        trusted_proxies=trusted_proxies,
+        person_idle=person_idle,
+        delivery_seconds=delivery_seconds,
     )
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS)

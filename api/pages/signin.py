@@ -14,6 +14,7 @@ from api.pages.common.session import STAFF_ROLES
 from passport.services import (
     authenticate,
     code_selector,
+    own_draft,
     reading,
     redeem_sign_in_code,
     sign_in_attempt,
@@ -107,11 +108,16 @@ def person_sign_in(
     try:
         with transaction(deployment.engine) as session:
             person = redeem_sign_in_code(session, code=code, org=deployment.identity.org_id, source=source)
+            writing = own_draft(session, person=person) is not None
     except NotAuthenticated:
-        error = "That code did not work. Check the numbers on your paper and try again. A code works once."
+        error = (
+            "That code did not work. Check the numbers on your paper and try again. "
+            "A code stops working when you sign out. Ask staff for a new one."
+        )
         return render(request, "sign_in_person.html", status_code=401, csrf=csrf, error=error)
     sign_in_succeeded(deployment.engine, ticket)
-    response = redirect("/me")
+    # Back to what they were writing when their pages closed, if they had not sent it.
+    response = redirect("/me/wrong" if writing else "/me")
     web_session.start(deployment.engine, request, response, person, secure=_secure(request))
     return response
 

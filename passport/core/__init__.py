@@ -12,6 +12,7 @@ from passport.core.card import (
     Card,
     card_alerts,
     card_changed,
+    card_face,
     issue_card,
     unsafe_claimed_issuer,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "View",
     "card_alerts",
     "card_changed",
+    "card_face",
     "decode_image",
     "init_identity",
     "issue_card",

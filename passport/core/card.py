@@ -23,6 +23,7 @@ codes and texts (:data:`NEED_ALERTS`, :data:`COMMUNICATION_ALERTS`; equipment by
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 import uuid
@@ -316,6 +317,12 @@ def card_changed(before: PassportContent, after: PassportContent) -> bool:
     """Whether a change of content alters what a card shows (name, prison number, date of birth, alerts), so that
     the card the person carries is out of date and a new one should be printed."""
     return _face(before) != _face(after)
+
+
+def card_face(content: PassportContent) -> str:
+    """A digest of what a card of this content shows (see :func:`card_changed`), to keep beside a version and
+    beside the last card printed, so that a stale card is found without reading either content again."""
+    return hashlib.sha256(repr(_face(content)).encode("utf-8")).hexdigest()
 
 
 def _face(content: PassportContent) -> tuple[object, ...]:

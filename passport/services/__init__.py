@@ -11,6 +11,7 @@ from passport.services.access import Action, may, require
 from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
+from passport.services.drafts import Draft, keep_draft, own_draft
 from passport.services.listing import Listed, ListingPage, list_passports
 from passport.services.notice_delivery import Delivered, deliver_due
 from passport.services.notices import (
@@ -45,6 +46,7 @@ from passport.services.people import (
     issue_sign_in_code,
     open_corrections,
     own_audit,
+    own_card_is_stale,
     own_passport,
     redeem_sign_in_code,
     request_correction,
@@ -87,6 +89,7 @@ from passport.services.web_sessions import (
     Ticket,
     WebSession,
     close_session,
+    end_person_session,
     find_session,
     open_session,
     sign_in_attempt,
@@ -106,6 +109,7 @@ __all__ = [
     "Correction",
     "Delivered",
     "Deployment",
+    "Draft",
     "ImportRefused",
     "ImportResult",
     "Journey",
@@ -142,6 +146,7 @@ __all__ = [
     "decline",
     "deliver_due",
     "describe_all",
+    "end_person_session",
     "export_trust_list",
     "fetch_peer",
     "find_session",
@@ -150,6 +155,7 @@ __all__ = [
     "hand_over",
     "import_passport",
     "issue_sign_in_code",
+    "keep_draft",
     "late_list",
     "list_notices",
     "list_passports",
@@ -165,6 +171,8 @@ __all__ = [
     "open_session",
     "organisation_name",
     "own_audit",
+    "own_card_is_stale",
+    "own_draft",
     "own_passport",
     "own_peer",
     "parse_lifetime",

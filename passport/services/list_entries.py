@@ -3,7 +3,8 @@
 :func:`keep_entry` runs whenever a version is stored (issued here or imported), so listing and searching read
 one small row per passport, never an SD-JWT or a whole content. Searching matches case-folded words against
 ``search_text`` in the database; :func:`fold` is the one rule for folding, applied to what is stored and to what
-is searched for alike.
+is searched for alike. The entry also keeps a digest of what the current version's card would show and of what the
+last card printed here shows: when they differ, the person carries a stale card and staff must print a new one.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
+from passport.core.card import card_face
 from passport.core.versions import Version
 from passport.services.storage import ListEntryRow
-from schemas import Subject
+from schemas import PassportContent, Subject
 
 SORT_CHARS = 200  # the sort key's length: enough to order names, short enough for any database's index
 
@@ -70,9 +72,24 @@ def list_entry(*, pid: str, ver: int, subject: Subject) -> ListEntry:
 def keep_entry(session: Session, version: Version) -> None:
     """Bring the passport's entry up to a version being stored, unless the entry already shows a later one."""
     subject = version.content.subject if version.content else Subject.model_validate(version.claims["subject"])
-    entry = list_entry(pid=version.pid, ver=version.ver, subject=subject)
+    entry = asdict(list_entry(pid=version.pid, ver=version.ver, subject=subject))
+    if version.content:
+        entry["card_face"] = card_face(version.content)
     held = session.get(ListEntryRow, version.pid)
     if held is None:
-        session.add(ListEntryRow(**asdict(entry)))
-    elif held.ver < entry.ver:
-        session.add(held.sqlmodel_update(asdict(entry)))
+        session.add(ListEntryRow(**entry))
+    elif held.ver < version.ver:
+        session.add(held.sqlmodel_update(entry))
+
+
+def card_printed(session: Session, pid: str, content: PassportContent) -> None:
+    """A card of ``content`` was printed: it is the card the person carries now."""
+    held = session.get(ListEntryRow, pid)
+    if held is not None:
+        held.printed_face = card_face(content)
+        session.add(held)
+
+
+def needs_new_card(entry: ListEntryRow) -> bool:
+    """Whether the last card printed here no longer shows what the passport says (none printed: no)."""
+    return entry.printed_face is not None and entry.printed_face != entry.card_face

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from passport.services import audit
 from passport.services.access import require
-from passport.services.list_entries import search_words
+from passport.services.list_entries import needs_new_card, search_words
 from passport.services.people import deals_with_corrections, open_correction_counts
 from passport.services.principals import Principal
 from passport.services.storage import ListEntryRow, PassportRow
@@ -25,7 +25,8 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class Listed:
-    """One passport in the list: its id, whose it is, its current version, who has custody, requests waiting."""
+    """One passport in the list: its id, whose it is, its current version, who has custody, requests waiting, and
+    whether the card the person carries is out of date (a new one is for the custodian to print)."""
 
     pid: str
     name: str
@@ -33,6 +34,7 @@ class Listed:
     ver: int
     custodian: str
     requests: int
+    new_card: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,15 @@ def list_passports(
         else {}
     )
     entries = tuple(
-        Listed(entry.pid, entry.name, entry.noms, ver, custodian, waiting.get(entry.pid, 0))
+        Listed(
+            entry.pid,
+            entry.name,
+            entry.noms,
+            ver,
+            custodian,
+            waiting.get(entry.pid, 0),
+            new_card=custodian == principal.org and needs_new_card(entry),
+        )
         for entry, ver, custodian in rows
     )
     detail = json.dumps({"searched": bool(words), "found": found, "shown": len(entries)})

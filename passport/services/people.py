@@ -1,6 +1,6 @@
 """The person's own passport: signing in with a printed code, reading it, who has seen it, consent, corrections.
 
-A person may read only their own passport. Staff print a one-time code; the person signs in with it (no password
+A person may read only their own passport. Staff print a code; the person signs in with it (no password
 to remember: WCAG 2.2 SC 3.3.8). What the person changes themselves (their consent) makes a new version signed by
 the organisation that keeps their passport, recorded as done by the person.
 """
@@ -14,17 +14,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from passport.core.identity import Identity
 from passport.services import audit
 from passport.services.access import require_on, require_own
 from passport.services.audit import AuditEntry, entries_for
+from passport.services.drafts import forget_draft
+from passport.services.list_entries import needs_new_card
 from passport.services.local_keys import bound_to, keyed_digest
 from passport.services.principals import Principal, create_person_principal
 from passport.services.records import StoredVersion, current_version, next_version
-from passport.services.storage import CorrectionRow, PassportRow, SignInCodeRow, as_utc, utcnow
+from passport.services.storage import (
+    CorrectionRow,
+    ListEntryRow,
+    PassportRow,
+    SignInCodeRow,
+    WebSessionRow,
+    as_utc,
+    utcnow,
+)
 from schemas import (
     DISCLOSABLE_SECTIONS,
     MAX_TEXT_LENGTH,
@@ -86,16 +96,17 @@ def _free_selector(session: Session, org: str, now: datetime) -> str:
 
 
 def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, source: str | None = None) -> str:
-    """A one-time code for the person whose passport this is, for staff to print (valid 24 hours, used once)."""
+    """A code for the person whose passport this is, for staff to print: it works for 24 hours, until the person
+    signs out (see :func:`redeem_sign_in_code`)."""
     require_on(principal, "sign_in_code", session.get(PassportRow, pid))
     now = utcnow()
     selector = _free_selector(session, principal.org, now)
     code = selector + "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS - SELECTOR_DIGITS))
-    # A new code replaces any the person had not used: only the newest printed paper works.
+    # A new code replaces any the person had: only the newest printed paper works.
     session.execute(
         update(SignInCodeRow)
-        .where(col(SignInCodeRow.pid) == pid, col(SignInCodeRow.used_at).is_(None))
-        .values(used_at=now)
+        .where(col(SignInCodeRow.pid) == pid)
+        .values(used_at=func.coalesce(col(SignInCodeRow.used_at), now), principal_id=None)
         .execution_options(synchronize_session=False)
     )
     session.add(
@@ -114,23 +125,35 @@ def issue_sign_in_code(session: Session, *, principal: Principal, pid: str, sour
 
 
 def redeem_sign_in_code(session: Session, *, code: str, org: str, source: str | None = None) -> Principal:
-    """The person a code belongs to; the code is used up. Unknown, used or expired codes: ``not_authenticated``."""
+    """The person a code belongs to. Unknown, spent or expired codes: ``not_authenticated``.
+
+    A code works until the person signs out (``web_sessions.close_session`` spends it) or it expires, 24 hours after
+    it was printed. A page session that ends by itself (left idle, or replaced by the next person at a shared kiosk)
+    does not spend it, so a person whose pages closed while they were still writing gets back in with the paper in
+    their hand; signing in with it again ends whatever page it opened before, so one code opens one page at a time.
+    """
     if code_selector(code) is None:
         raise NotAuthenticated("that code is not right")
     row = session.get(SignInCodeRow, _code_hash(session, normalise_code(code)))
     now = utcnow()
-    if row is None or row.org != org or row.used_at is not None or as_utc(row.expires_at) <= now:
+    if row is None or row.org != org or as_utc(row.expires_at) <= now:
         raise NotAuthenticated("that code is not right")
-    # Used up in one statement that only an unused code passes, so two sign-ins at once cannot both use it.
+    earlier = row.principal_id
+    if row.used_at is not None and earlier is None:  # spent: they signed out, or a newer code was printed
+        raise NotAuthenticated("that code is not right")
+    _, person = create_person_principal(session, org=org, pid=row.pid)
+    # Taken in one statement that only the code as read here passes, so two sign-ins at once cannot both use it.
+    taken = col(SignInCodeRow.principal_id) == earlier if earlier else col(SignInCodeRow.used_at).is_(None)
     used = session.execute(
         update(SignInCodeRow)
-        .where(col(SignInCodeRow.code_hash) == row.code_hash, col(SignInCodeRow.used_at).is_(None))
-        .values(used_at=now)
+        .where(col(SignInCodeRow.code_hash) == row.code_hash, taken)
+        .values(used_at=now, principal_id=person.id)
         .execution_options(synchronize_session=False)
     )
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise NotAuthenticated("that code is not right")
-    _, person = create_person_principal(session, org=org, pid=row.pid)
+    if earlier:
+        session.execute(delete(WebSessionRow).where(col(WebSessionRow.principal_id) == earlier))
     audit.record(session, actor=audit.actor_of(person, source), action="sign_in", pid=row.pid)
     return person
 
@@ -145,6 +168,12 @@ def own_passport(session: Session, *, person: Principal, source: str | None = No
     stored = current_version(session, row.pid, row.current_ver)
     audit.record(session, actor=audit.actor_of(person, source), action="read", pid=row.pid, ver=stored.ver)
     return stored
+
+
+def own_card_is_stale(session: Session, *, person: Principal) -> bool:
+    """Whether the card the person carries (the last printed here) no longer shows what their passport says."""
+    entry = session.get(ListEntryRow, _own(session, person).pid)
+    return entry is not None and needs_new_card(entry)
 
 
 def own_audit(session: Session, *, person: Principal) -> list[AuditEntry]:
@@ -227,6 +256,7 @@ def request_correction(
         raise InvalidRequest("that is not a part of the passport")
     correction = CorrectionRow(pid=row.pid, section=section, text=cleaned, created_at=utcnow())
     session.add(correction)
+    forget_draft(session, row.pid)
     session.flush()  # its id
     audit.record(
         session,

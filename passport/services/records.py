@@ -24,7 +24,7 @@ from passport.core.identity import Identity
 from passport.core.versions import Custody, Handover, Version, issue_version
 from passport.services import audit, peers
 from passport.services.access import OTHER_ORGANISATIONS, Action, require, require_on
-from passport.services.list_entries import keep_entry
+from passport.services.list_entries import card_printed, keep_entry
 from passport.services.principals import Principal
 from passport.services.releases import keep_release
 from passport.services.storage import PassportRow, VersionRow, as_utc, utcnow
@@ -147,6 +147,7 @@ def current_card(
 ) -> str:
     """The card of the current version, signed now by this organisation; audited as a card render."""
     stored = get_current(session, principal=principal, pid=pid, source=source, action="card_render")
+    card_printed(session, pid, stored.parsed)
     return issue_card(
         key=identity.keyring.active,
         issuer=identity.org_id,

@@ -9,18 +9,19 @@ shared), staff's after a longer one, and every session when the token it was ope
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from passport.services.local_keys import bound_to, keyed_digest
 from passport.services.principals import Principal, current_principal, note_use, token_hash
-from passport.services.storage import SignInAttemptRow, WebSessionRow, as_utc, transaction, utcnow
+from passport.services.storage import SignInAttemptRow, SignInCodeRow, WebSessionRow, as_utc, transaction, utcnow
 from schemas.errors import NotAuthenticated
 
 PERSON_IDLE = timedelta(minutes=10)
@@ -62,9 +63,10 @@ def open_session(engine: Engine, principal: Principal, *, replacing: str | None 
     return session_id, WebSession(principal, csrf)
 
 
-def find_session(engine: Engine, session_id: str) -> WebSession | None:
+def find_session(engine: Engine, session_id: str, *, person_idle: timedelta = PERSON_IDLE) -> WebSession | None:
     """The live session with this id (touching it, for the idle timeout), or ``None``: unknown, idle too long,
-    too old, or its token revoked or expired since (an ended session is forgotten)."""
+    too old, or its token revoked or expired since (an ended session is forgotten). A person's session ends after
+    ``person_idle`` without a request."""
     if not session_id or len(session_id) > MAX_SESSION_ID:
         return None
     with transaction(engine) as db:
@@ -72,9 +74,14 @@ def find_session(engine: Engine, session_id: str) -> WebSession | None:
         if row is None:
             return None
         now = utcnow()
-        idle = PERSON_IDLE if row.role == "person" else STAFF_IDLE
-        if now - as_utc(row.last_seen) > idle or now - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
+        if now - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
             db.delete(row)
+            return None
+        if now - as_utc(row.last_seen) > (person_idle if row.role == "person" else STAFF_IDLE):
+            # A person's idle session is over, but kept until their browser says so (end_person_session), so that
+            # what they were writing when it ran out can still be kept for them.
+            if row.role != "person":
+                db.delete(row)
             return None
         try:
             principal = current_principal(db, row.principal_id)
@@ -87,11 +94,40 @@ def find_session(engine: Engine, session_id: str) -> WebSession | None:
         return WebSession(principal, row.csrf)
 
 
+def end_person_session(engine: Engine, session_id: str, *, csrf: str) -> WebSession | None:
+    """End a person's session that the browser says has run out (or that the server already ended for being idle),
+    without spending their code: the session as it was, so that what they were writing can be kept for them; or
+    ``None`` if there is no such person's session or the form's CSRF token is not its own. Only the browser that
+    holds the session's id and its CSRF token can do this."""
+    if not session_id or len(session_id) > MAX_SESSION_ID:
+        return None
+    with transaction(engine) as db:
+        row = db.get(WebSessionRow, token_hash(session_id))
+        if row is None or row.role != "person" or not hmac.compare_digest(row.csrf.encode(), csrf.encode()):
+            return None
+        db.delete(row)
+        if utcnow() - as_utc(row.created_at) > ABSOLUTE_LIFETIME:
+            return None
+        try:
+            return WebSession(current_principal(db, row.principal_id), row.csrf)
+        except NotAuthenticated:
+            return None
+
+
 def close_session(engine: Engine, session_id: str) -> None:
-    """Sign out: the session with this id ends."""
+    """Sign out: the session with this id ends, and a person's sign-in code with it (it is spent)."""
     if session_id and len(session_id) <= MAX_SESSION_ID:
         with transaction(engine) as db:
-            db.execute(delete(WebSessionRow).where(col(WebSessionRow.id_hash) == token_hash(session_id)))
+            row = db.get(WebSessionRow, token_hash(session_id))
+            if row is None:
+                return
+            db.execute(
+                update(SignInCodeRow)
+                .where(col(SignInCodeRow.principal_id) == row.principal_id)
+                .values(principal_id=None)
+                .execution_options(synchronize_session=False)
+            )
+            db.delete(row)
 
 
 SignInForm = Literal["staff", "person"]

@@ -1,12 +1,17 @@
-"""Page sessions over plain HTTP: a new sign-in ends the old session, auditors have no pages, metrics stay bounded."""
+"""Page sessions over plain HTTP: a new sign-in ends the old session, auditors have no pages, metrics stay bounded,
+the person's idle time is a setting and their "still here" keeps only their own session."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from api.settings import parse_person_idle
+from schemas.errors import ConfigurationError
 from tests.conftest import LiveServer
 
 
@@ -79,3 +84,23 @@ def test_failed_sign_ins_are_counted_in_the_database_for_every_worker(database_u
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_the_persons_idle_time_is_a_setting_with_room_to_answer_the_warning() -> None:
+    """PASSPORT_PERSON_IDLE_SECONDS: empty is 10 minutes; whole seconds from 20 (WCAG 2.2 SC 2.2.1) to a day."""
+    assert parse_person_idle("") == timedelta(minutes=10)
+    assert parse_person_idle(" 30 ") == timedelta(seconds=30)
+    for bad in ("5", "19", "86401", "ten", "1e3", "-30"):
+        with pytest.raises(ConfigurationError, match="PASSPORT_PERSON_IDLE_SECONDS"):
+            parse_person_idle(bad)
+
+
+def test_still_here_keeps_only_a_persons_live_session_and_needs_its_token(live_server: LiveServer) -> None:
+    """The person's 'still here' answers 204 only with the session's CSRF token; staff, strangers and a wrong token
+    get 401, and nothing is kept for them."""
+    client = live_server.client()
+    assert _sign_in(live_server, client, "care_staff").status_code == 303
+    assert client.post("/me/still-here", data={"csrf": "x"}).status_code == 401
+    assert httpx.post(f"{live_server.url}/me/still-here", data={"csrf": "x"}).status_code == 401
+    ended = httpx.post(f"{live_server.url}/me/timed-out", data={"text": "words"}, follow_redirects=False)
+    assert ended.status_code == 303 and ended.headers["location"] == "/me/sign-in"

@@ -74,7 +74,7 @@ class Site:
             return pid
 
     def sign_in_code(self, pid: str) -> str:
-        """A one-time code for the person, as staff would print it."""
+        """A sign-in code for the person, as staff would print it."""
         staff = Principal("browser-tests", self.server.deployment.identity.org_id, "care_staff")
         with transaction(self.server.deployment.engine) as session:
             return issue_sign_in_code(session, principal=staff, pid=pid)

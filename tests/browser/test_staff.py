@@ -236,7 +236,7 @@ def test_a_sign_in_code_for_the_person(site: Site, page: Page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Print a sign-in code for this person").click()
     assert re.fullmatch(r"\d{4} \d{3} \d{3}", page.locator(".code").inner_text())
-    assert "24 hours" in page.content() and "once" in page.content()
+    assert "24 hours" in page.content() and "until you press" in page.content()
     check_accessibility(page, "staff-sign-in-code")
 
 

@@ -20,9 +20,9 @@ from passport.services.deployment import Deployment
 from passport.services.list_entries import keep_entry, list_entry
 from passport.services.listing import PAGE_SIZE, ListingPage, list_passports
 from passport.services.local_keys import LocalKeys, bind
-from passport.services.people import request_correction
+from passport.services.people import change_own_consent, own_card_is_stale, request_correction
 from passport.services.principals import Principal, create_person_principal
-from passport.services.records import amend_passport, create_passport
+from passport.services.records import amend_passport, create_passport, current_card
 from passport.services.storage import ListEntryRow, PassportRow, VersionRow, make_engine, transaction, utcnow
 from schemas import Subject, parse_content
 from tests.conftest import reference_passport
@@ -85,6 +85,52 @@ def test_requests_are_counted_for_the_page_and_only_for_care_staff(deployment: D
             request_correction(session, person=person, text=text)
     assert [e.requests for e in _listing(deployment.engine).entries] == [0, 2]
     assert [e.requests for e in _listing(deployment.engine, principal=RECEPTION).entries] == [0, 0]
+
+
+def test_a_card_printed_before_a_change_to_what_it_shows_is_a_thing_to_do(deployment: Deployment) -> None:
+    """No card printed: nothing to do. A card printed, then the person stops reception seeing their equipment: print
+    a new card (for care staff, and only at the custodian). Printing one clears it; a change the card does not show
+    adds nothing."""
+    with transaction(deployment.engine) as session:
+        stored = create_passport(
+            session, identity=deployment.identity, principal=STAFF, content=parse_content(reference_passport()), now=1
+        )
+    pid, now = stored.pid, int(time.time())
+    with transaction(deployment.engine) as session:
+        _, person = create_person_principal(session, org=ORG, pid=pid)
+
+    def consent(section: str, allow: bool) -> None:
+        with transaction(deployment.engine) as session:
+            change_own_consent(
+                session,
+                identity=deployment.identity,
+                person=person,
+                audience="reception_card",
+                section=section,
+                allow=allow,
+                now=now,
+            )
+
+    def print_card() -> None:
+        with transaction(deployment.engine) as session:
+            current_card(session, identity=deployment.identity, principal=STAFF, pid=pid, now=now)
+
+    def to_do() -> tuple[bool, bool]:
+        with transaction(deployment.engine) as session:
+            stale = own_card_is_stale(session, person=person)
+        return _listing(deployment.engine).entries[0].new_card, stale
+
+    consent("equipment", False)
+    assert to_do() == (False, False)
+    consent("equipment", True)
+    print_card()
+    assert to_do() == (False, False)
+    consent("equipment", False)
+    assert to_do() == (True, True)
+    print_card()
+    assert to_do() == (False, False)
+    consent("release_plan", False)  # the card shows nothing of the release plan
+    assert to_do() == (False, False)
 
 
 def _fill(engine: Engine, start: int, stop: int) -> None:

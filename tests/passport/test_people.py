@@ -1,4 +1,4 @@
-"""The person's own passport, in the domain: one-time codes, their own record only, consent, corrections, words."""
+"""The person's own passport, in the domain: sign-in codes, their own record only, consent, corrections, words."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from passport.core.identity import init_identity
 from passport.services.deployment import Deployment
+from passport.services.drafts import keep_draft, own_draft
 from passport.services.people import (
     change_own_consent,
     issue_sign_in_code,
@@ -29,6 +30,7 @@ from passport.services.plain_words import describe_all
 from passport.services.principals import Principal
 from passport.services.records import create_passport
 from passport.services.storage import SignInCodeRow, transaction
+from passport.services.web_sessions import close_session, find_session, open_session
 from schemas import parse_content
 from schemas.errors import AccessDenied, InvalidContent, InvalidRequest, NotAuthenticated
 from tests.conftest import WYMOTT
@@ -56,14 +58,24 @@ def _sign_in(deployment: Deployment, pid: str) -> Principal:
         return redeem_sign_in_code(session, code=f"{code[:4]} {code[4:]}", org=ORG)
 
 
-def test_a_code_signs_in_once_and_only_to_its_own_passport(deployment: Deployment, reference: dict[str, Any]) -> None:
-    """The person reads their own passport; a used, wrong or expired code is refused."""
+def test_a_code_signs_in_until_sign_out_and_only_to_its_own_passport(
+    deployment: Deployment, reference: dict[str, Any]
+) -> None:
+    """The person reads their own passport. A session that ends by itself leaves the code working (signing in again
+    ends the page it opened before); signing out spends it; a wrong or expired code is refused."""
     mine, other = _passport(deployment, reference), _passport(deployment, reference)
     with transaction(deployment.engine) as session:
         code = issue_sign_in_code(session, principal=STAFF, pid=mine)
     with transaction(deployment.engine) as session:
         person = redeem_sign_in_code(session, code=code, org=ORG)
     assert (person.role, person.person_pid) == ("person", mine)
+    first, _ = open_session(deployment.engine, person)
+    with transaction(deployment.engine) as session:
+        again = redeem_sign_in_code(session, code=code, org=ORG)
+    assert again.person_pid == mine and again.id != person.id
+    assert find_session(deployment.engine, first) is None  # one code opens one page at a time
+    second, _ = open_session(deployment.engine, again)
+    close_session(deployment.engine, second)
     for wrong in (code, "12345678", "abc", ""):
         with pytest.raises(NotAuthenticated), transaction(deployment.engine) as session:
             redeem_sign_in_code(session, code=wrong, org=ORG)
@@ -197,3 +209,38 @@ def _copy_of_the_database(home: Path, where: Path) -> Path:
     with sqlite3.connect(where / "passport.db") as copy:
         copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return where / "passport.db"
+
+
+def test_a_new_code_stops_one_in_use(deployment: Deployment, reference: dict[str, Any]) -> None:
+    """A code whose session ended by itself still works, until staff print a new one."""
+    pid = _passport(deployment, reference)
+    with transaction(deployment.engine) as session:
+        older = issue_sign_in_code(session, principal=STAFF, pid=pid)
+    with transaction(deployment.engine) as session:
+        redeem_sign_in_code(session, code=older, org=ORG)
+    with transaction(deployment.engine) as session:
+        issue_sign_in_code(session, principal=STAFF, pid=pid)
+    with pytest.raises(NotAuthenticated), transaction(deployment.engine) as session:
+        redeem_sign_in_code(session, code=older, org=ORG)
+
+
+def test_a_draft_is_kept_for_the_person_alone_until_it_is_sent(
+    deployment: Deployment, reference: dict[str, Any]
+) -> None:
+    """What the person was writing is kept for them (not for anyone else), an empty box forgets it, sending it
+    forgets it, and a part that is not one of the passport's is not kept as a part."""
+    arthur, grace = _passport(deployment, reference), _passport(deployment, reference)
+    person, other = _sign_in(deployment, arthur), _sign_in(deployment, grace)
+    with transaction(deployment.engine) as session:
+        keep_draft(session, person=person, text="My hearing aids are", section="equipment")
+    with transaction(deployment.engine) as session:
+        draft = own_draft(session, person=person)
+        assert draft is not None and (draft.section, draft.text) == ("equipment", "My hearing aids are")
+        assert own_draft(session, person=other) is None
+        keep_draft(session, person=person, text="  ", section="equipment")
+        assert own_draft(session, person=person) is None
+        keep_draft(session, person=person, text="Not a part", section="the moon")
+        kept = own_draft(session, person=person)
+        assert kept is not None and kept.section is None
+        request_correction(session, person=person, text="My hearing aids are in my cell.")
+        assert own_draft(session, person=person) is None

@@ -2,7 +2,8 @@
 
 ``api.problems`` decides what an error means and its status; for a request to the pages it asks
 :data:`ERROR_PAGES` to draw the error as a page instead. A page whose session is missing is not an error but a
-redirect to sign in, handled here too (``install``).
+redirect to sign in, handled here too (``install``). The person's errors are drawn by their own pages
+(``api.pages.me.page.error_page``), in their words and with their navigation.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.pages.common.render import render
-from api.pages.common.session import SignInNeeded
+from api.pages.common.session import SignInNeeded, load
+from api.pages.me import page as me_page
 from api.problems import status_for
+from passport.services import WebSession
 from schemas.errors import PassportError
 
 _PAGE_TITLES = {
@@ -57,9 +60,20 @@ def way_on(request: Request) -> tuple[str, str]:
     return _WAYS_ON.get(_first_part(request), _START)
 
 
+def _person(request: Request) -> WebSession | None:
+    """The person signed in, on a request to their pages (their errors keep their navigation and Sign out)."""
+    if not request.url.path.startswith("/me"):
+        return None
+    web = load(request.app.state.deployment.engine, request)
+    return web if web is not None and web.principal.role == "person" else None
+
+
 def error_page(request: Request, error: PassportError) -> Response:
     """An error on the pages, as a page in plain words (never a traceback)."""
     status = status_for(error)
+    person = _person(request)
+    if person is not None:
+        return me_page.error_page(request, person, status)
     detail = error.detail[0].upper() + error.detail[1:] + ("" if error.detail.endswith(".") else ".")
     if error.errors:
         detail += " " + "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in error.errors)
@@ -70,6 +84,9 @@ def error_page(request: Request, error: PassportError) -> Response:
 
 def unexpected_page(request: Request) -> Response:
     """An unexpected error on the pages: nothing was changed; try again."""
+    person = _person(request)
+    if person is not None:
+        return me_page.error_page(request, person, 500)
     detail = "Something went wrong on our side. Nothing was changed. Please try again."
     back, back_text = way_on(request)
     return render(request, "error.html", status_code=500, title="Sorry", detail=detail, back=back, back_text=back_text)

@@ -1,7 +1,8 @@
 """Rendering pages: Jinja2 templates (autoescaped), the pages' Content-Security-Policy, and the redirect after a form.
 
 Pages are plain HTML and CSS; every core flow works without JavaScript. The policy lets a page load only this
-site's own styles, scripts and images, post forms only to this site, and never be framed.
+site's own styles, scripts and images, send requests (the person's pages' "still here") and forms only to this
+site, and never be framed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from passport.services import WebSession, as_utc
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 PAGE_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from sqlalchemy.engine import Engine
 
 from api.deps import DeploymentDep
-from passport.services import Principal, WebSession, close_session, find_session, open_session
+from passport.services import Principal, WebSession, close_session, end_person_session, find_session, open_session
 from schemas.errors import AccessDenied
 
 SESSION_COOKIE = "cp_session"
@@ -35,9 +36,23 @@ def start(engine: Engine, request: Request, response: Response, principal: Princ
     return web
 
 
+def person_idle(request: Request) -> timedelta:
+    """How long a person's pages stay open with nothing happening (the settings' ``person_idle``)."""
+    idle: timedelta = request.app.state.person_idle
+    return idle
+
+
 def load(engine: Engine, request: Request) -> WebSession | None:
     """The session the request's cookie names, if it is still live."""
-    return find_session(engine, request.cookies.get(SESSION_COOKIE) or "")
+    return find_session(engine, request.cookies.get(SESSION_COOKIE) or "", person_idle=person_idle(request))
+
+
+def end_timed_out(engine: Engine, request: Request, response: Response, csrf: str) -> WebSession | None:
+    """A person's pages ran out of time: end the session without spending their sign-in code, and forget it in the
+    browser. The session as it was (if the form's CSRF token is its own), so that what they wrote can be kept."""
+    ended = end_person_session(engine, request.cookies.get(SESSION_COOKIE) or "", csrf=csrf)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return ended
 
 
 def end(engine: Engine, request: Request, response: Response) -> None:
@@ -46,9 +61,14 @@ def end(engine: Engine, request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
 
+def csrf_matches(expected: str, given: str | None) -> bool:
+    """Whether a form's CSRF token is the one expected (compared in constant time)."""
+    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
 def check_csrf(expected: str, given: str | None) -> None:
-    """Refuse a form whose CSRF token is missing or wrong (compared in constant time)."""
-    if not given or not hmac.compare_digest(expected.encode(), given.encode()):
+    """Refuse a form whose CSRF token is missing or wrong."""
+    if not csrf_matches(expected, given):
         raise AccessDenied("this form has expired; please go back, reload the page and try again")
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages.me import consent, passport, wrong
+from api.pages.me import consent, passport, staying, wrong
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 # No two of these paths overlap, so their order is only the order of the navigation.
-for module in (passport, consent, wrong):
+for module in (passport, consent, wrong, staying):
     router.include_router(module.router)

@@ -9,7 +9,7 @@ from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import day
 from api.pages.common.session import PersonSession
 from api.pages.me.page import organisation_names, own_content, page
-from api.pages.me.words import PART_ICONS, OrganisationNames, sentence
+from api.pages.me.words import PART_ICONS, sentence
 from passport.services import describe_all, own_audit, transaction
 
 router = APIRouter(include_in_schema=False)
@@ -19,16 +19,16 @@ MAX_EVENTS_SHOWN = 200
 @router.get("/me")
 def passport_page(request: Request, web: PersonSession, deployment: DeploymentDep, source: SourceDep) -> HTMLResponse:
     """Your care passport, in easy read: a picture beside each part, hard words explained."""
-    content, names = own_content(deployment, web, source)
-    org = OrganisationNames(names)
+    own = own_content(deployment, web, source)
     return page(
         request,
         "me_passport.html",
         web,
         "/me",
-        content=content,
-        org=org,
-        known=org.known,
+        own=own,
+        content=own.content,
+        org=own.names,
+        known=own.names.known,
         day=day,
         sentence=sentence,
         part_icons=PART_ICONS,

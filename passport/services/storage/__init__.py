@@ -14,6 +14,7 @@ from passport.services.storage.engine import (
 from passport.services.storage.tables import (
     AuditHead,
     AuditRow,
+    CorrectionDraftRow,
     CorrectionRow,
     ListEntryRow,
     OverrideRow,
@@ -32,6 +33,7 @@ from passport.services.storage.tables import (
 __all__ = [
     "AuditHead",
     "AuditRow",
+    "CorrectionDraftRow",
     "CorrectionRow",
     "ListEntryRow",
     "OverrideRow",

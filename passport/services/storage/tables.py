@@ -57,6 +57,8 @@ class ListEntryRow(SQLModel, table=True):
     noms: str = Field(default="", max_length=20)
     sort_name: str = Field(sa_column=Column(_SORTED_TEXT, nullable=False))
     search_text: str = Field(sa_column=Column(Text, nullable=False))
+    card_face: str = Field(default="", max_length=64, description="a digest of what this version's card shows")
+    printed_face: str | None = Field(default=None, max_length=64, description="the same, for the last card printed")
 
 
 class PrincipalRow(SQLModel, table=True):
@@ -102,7 +104,8 @@ class SeenAssertionRow(SQLModel, table=True):
 
 
 class SignInCodeRow(SQLModel, table=True):
-    """A one-time code, printed by staff, with which a person signs in to their own pages; stored hashed."""
+    """A code, printed by staff, with which a person signs in to their own pages; stored hashed. It works until the
+    person signs out (or it expires): a session that ends by itself does not spend it (``passport.services.people``)."""
 
     __tablename__ = "sign_in_code"
 
@@ -114,6 +117,9 @@ class SignInCodeRow(SQLModel, table=True):
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    principal_id: str | None = Field(
+        default=None, index=True, max_length=36, description="whom it signed in last; cleared when they sign out"
+    )
 
 
 class WebSessionRow(SQLModel, table=True):
@@ -155,6 +161,17 @@ class CorrectionRow(SQLModel, table=True):
     created_at: datetime
     resolved_at: datetime | None = None
     resolved_by: str | None = Field(default=None, max_length=36)
+
+
+class CorrectionDraftRow(SQLModel, table=True):
+    """What a person was writing to care staff and has not sent yet, kept for them alone if their session ends."""
+
+    __tablename__ = "correction_draft"
+
+    pid: str = Field(primary_key=True, foreign_key="passport.pid", max_length=36)
+    section: str | None = Field(default=None, max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    saved_at: datetime
 
 
 class OverrideRow(SQLModel, table=True):
