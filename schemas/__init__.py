@@ -125,6 +125,7 @@ from schemas.notices import (
     ReceiptClaims,
     Uuid4,
 )
+from schemas.organisations import DIRECTORY_FILE, directory, find_organisation_name, organisation_kind
 from schemas.person import AboutMe, Communication, Subject
 from schemas.primitives import (
     MAX_ITEM_ID_LENGTH,
@@ -146,6 +147,7 @@ __all__ = [
     "AUDIENCES",
     "AUTHORITY_STEPS",
     "CARE_ACT_OUTCOMES",
+    "DIRECTORY_FILE",
     "DISCLOSABLE_SECTIONS",
     "LATE_WINDOW_DAYS",
     "LIST_SECTIONS",
@@ -268,8 +270,11 @@ __all__ = [
     "clean_text",
     "content_to_claims",
     "describe_errors",
+    "directory",
+    "find_organisation_name",
     "is_org_id",
     "mod11_check_digit",
+    "organisation_kind",
     "parse_content",
     "pnc_check_letter",
 ]

@@ -26,7 +26,7 @@ _PNC = re.compile(r"(?P<year>[0-9]{2}|[0-9]{4})/(?P<serial>[0-9]{7})(?P<check>[A
 # The PNC check-letter alphabet: 23 letters, without I, O and S (easily confused with 1, 0 and 5).
 _PNC_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 _ORG_ID = {
-    # NOMIS agency code of an establishment, e.g. WYI (HMP Wakefield).
+    # NOMIS agency code of an establishment, e.g. WMI (HMP Wymott).
     "prison": re.compile(r"[A-Z]{3}"),
     # ONS Government Statistical Service code of a local authority: E (England), W (Wales), S (Scotland),
     # N (Northern Ireland) + eight digits, e.g. E07000127.

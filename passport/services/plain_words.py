@@ -10,13 +10,8 @@ from datetime import datetime
 
 from passport.services.audit import AuditEntry
 from passport.services.storage import as_utc
+from schemas import find_organisation_name, organisation_kind
 
-_KIND_WORDS = {
-    "prison": "a prison",
-    "la": "a council",
-    "health": "an NHS service",
-    "probation": "the probation service",
-}
 _ROLE_WORDS = {
     "admin": "staff",
     "care_staff": "care staff",
@@ -62,12 +57,10 @@ class PlainEvent:
 
 
 def organisation_name(org: str | None, names: Mapping[str, str]) -> str:
-    """A name a person knows, or what kind of place it is."""
+    """A name a person knows (the directory's, or one this deployment knows), or what kind of place it is."""
     if org is None:
         return "Someone"
-    if org in names:
-        return names[org]
-    return _KIND_WORDS.get(org.split(":", 1)[0], "an organisation")
+    return find_organisation_name(org, names) or organisation_kind(org)
 
 
 def _who(row: AuditEntry, names: Mapping[str, str]) -> str:

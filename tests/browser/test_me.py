@@ -212,7 +212,7 @@ def test_who_has_seen_it_says_refusals_and_overrides_plainly(site: Site, page: P
     text = page.locator("main").inner_text()
     assert "HMP Wymott reception tried to look at or change your passport. They were not allowed." in text
     assert "Not allowed" in text
-    assert "shared part of your passport with a council without asking you, to keep you safe." in text
+    assert "shared part of your passport with Liverpool City Council without asking you, to keep you safe." in text
     assert f"The reason they gave: {override['reason']}" in text
     check_accessibility(page, "me-seen-refused-and-override")
 

@@ -108,7 +108,7 @@ def test_a_care_worker_edits_with_the_keyboard_alone(site: Site, page: Page) -> 
 
     follow(page, "Back to the passport")
     follow(page, "Change services")
-    follow(page, "Change service s4")
+    follow(page, "Change service: Memory clinic follow-up (not known yet)")
     page.get_by_label("How well did it work?").focus()
     page.keyboard.type("Did not")
     type_into(
@@ -176,7 +176,7 @@ def test_consent_and_handover(site: Site, page: Page) -> None:
     probation.get_by_label("Needs", exact=True).check()
     health = page.locator("#g-health")
     health.locator("summary").click()  # fold out the list of items
-    health.get_by_label(re.compile(r"^n2 ")).check()
+    health.get_by_label(re.compile(r"^Need: Mobility: ")).check()
     with page.expect_navigation():
         page.get_by_role("button", name="Save consent").click()
     consent = api_passport(site, pid)["content"]["consent"]

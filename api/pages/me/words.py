@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from passport.services import organisation_name
+from schemas import find_organisation_name
 
 # The parts of the passport, as the person's pages name them, in the order the passport page shows them.
 PART_NAMES: dict[str, str] = {
@@ -99,4 +100,4 @@ class OrganisationNames:
 
     def known(self, org: str | None) -> bool:
         """Whether we know the organisation's name (not only its kind)."""
-        return org is not None and org in self.names
+        return org is not None and find_organisation_name(org, self.names) is not None

@@ -14,10 +14,9 @@ from typing import Any
 from sqlmodel import Session
 
 from api.pages.staff.amend import item_key
-from api.pages.staff.display import organisation
 from api.pages.staff.forms import FORMS
 from api.pages.staff.forms.fields import fields_of
-from api.pages.staff.words import say
+from api.pages.staff.words import organisation, say
 from passport.services import Principal, StoredVersion, get_current, get_version
 from schemas import AUDIENCES, SECTIONS
 

@@ -12,8 +12,9 @@ from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import redirect
 from api.pages.common.session import StaffSession
 from api.pages.staff.amend import custodian, may_edit
-from api.pages.staff.display import organisation, record_context
+from api.pages.staff.display import record_context
 from api.pages.staff.page import Pid, Posted, page, person_name, read_passport, require_csrf
+from api.pages.staff.words import organisation
 from passport.core import card_alerts
 from passport.services import (
     CODE_LIFETIME,

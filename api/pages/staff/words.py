@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 from api.pages.common.render import day as common_day
 from api.pages.staff.forms.fields import as_text
+from schemas import find_organisation_name, organisation_kind
 
 CARE_ACT_OUTCOME_WORDS: Mapping[str, str] = {
     # Care and Support (Eligibility Criteria) Regulations 2015, reg 2(2)(a)-(j).
@@ -185,3 +187,10 @@ def day(value: object) -> str:
     except ValueError:
         return as_text(value)
     return common_day(found)
+
+
+def organisation(org: object, names: Mapping[str, str] = MappingProxyType({})) -> str:
+    """An organisation by name (as this service knows it, or as the directory of organisations does); one that
+    neither knows by what kind it is, with its id for staff to look up: "a council (la:E09000099)"."""
+    text = str(org)
+    return find_organisation_name(text, names) or f"{organisation_kind(text)} ({text})"

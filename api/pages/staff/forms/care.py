@@ -14,7 +14,7 @@ from api.pages.staff.forms.fields import (
     Values,
     as_text,
 )
-from api.pages.staff.words import day, options, say
+from api.pages.staff.words import day, options, organisation, say
 
 ORG_HINT = "An organisation id, for example la:E07000127 (a council), health:RW4 (NHS) or prison:WYI."
 LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."
@@ -25,7 +25,7 @@ LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."
 
 def _need_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
     assessments = tuple(
-        (a["id"], f"{a['id']}: {say('assessment_kind', a['kind'])}, {day(a['date'])}")
+        (a["id"], f"{say('assessment_kind', a['kind'])} by {organisation(a['by'])}, {day(a['date'])}")
         for a in content.get("assessments", [])
     )
     return (
@@ -155,7 +155,7 @@ SOCIAL_WORK = SectionForm(
     letter="w",
     recorded=True,
     parts=_social_work_parts,
-    describe=lambda item: f"{as_text(item.get('team'))} ({as_text(item.get('authority'))})",
+    describe=lambda item: f"{as_text(item.get('team'))} ({organisation(item.get('authority'))})",
 )
 
 # Caring responsibilities ----------------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ RESPONSIBILITY = SectionForm(
     letter="r",
     recorded=True,
     parts=_responsibility_parts,
-    describe=lambda item: f"{as_text(item.get('authority'))} from {day(item.get('from'))}",
+    describe=lambda item: f"{organisation(item.get('authority'))} from {day(item.get('from'))}",
 )
 
 CARE_FORMS = (NEEDS, EQUIPMENT, SERVICES, ASSESSMENTS, SOCIAL_WORK, CARING, RESPONSIBILITY)

@@ -31,9 +31,9 @@ AUDIENCE_HINTS = {
 
 
 def _withholdable(content: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Every item with an id, labelled with its section and what it is."""
+    """Every item with an id, labelled with what it is (never its id)."""
     return tuple(
-        (item["id"], f"{item['id']} ({say('section', section)}): {FORMS[section].describe(item)}")
+        (item["id"], FORMS[section].named(item))
         for section in LIST_SECTIONS
         for item in content.get(section, [])
         if isinstance(item.get("id"), str)

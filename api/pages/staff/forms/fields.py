@@ -126,6 +126,10 @@ class SectionForm:
         """One item with its article: "a need", "an item of equipment"."""
         return f"{'an' if self.one[:1] in 'aeiou' else 'a'} {self.one}"
 
+    def named(self, item: Mapping[str, Any]) -> str:
+        """An item as pages name it, by what it is and never by its id: "Need: Mobility: Uses a wheelchair"."""
+        return f"{self.one[:1].upper()}{self.one[1:]}: {self.describe(item)}"
+
     @property
     def is_list(self) -> bool:
         """Whether the section is a list of items."""
