@@ -11,6 +11,7 @@ from passport.services.access import Action, may, require
 from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_trail, record_refusal
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
+from passport.services.duplicates import MAX_REASON_CHARS, Duplicate, find_duplicates
 from passport.services.listing import Listed, ListingPage, list_passports
 from passport.services.peer_auth import looks_like_assertion, make_client_assertion, verify_client_assertion
 from passport.services.peers import (
@@ -85,6 +86,7 @@ __all__ = [
     "ADDRESS_FAILURES_ALLOWED",
     "CODE_LIFETIME",
     "MAX_CORRECTION_CHARS",
+    "MAX_REASON_CHARS",
     "PERSON_IDLE",
     "TOKEN_ROLES",
     "Action",
@@ -92,6 +94,7 @@ __all__ = [
     "AuditCheck",
     "Correction",
     "Deployment",
+    "Duplicate",
     "ImportResult",
     "Listed",
     "ListingPage",
@@ -122,6 +125,7 @@ __all__ = [
     "describe_all",
     "export_trust_list",
     "fetch_peer",
+    "find_duplicates",
     "find_session",
     "get_current",
     "get_version",

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from sqlmodel import Session
 
 from passport.core.versions import Version
+from passport.services.duplicates import keep_identifiers
 from passport.services.storage import ListEntryRow
 from schemas import Subject
 
@@ -68,7 +69,8 @@ def list_entry(*, pid: str, ver: int, subject: Subject) -> ListEntry:
 
 
 def keep_entry(session: Session, version: Version) -> None:
-    """Bring the passport's entry up to a version being stored, unless the entry already shows a later one."""
+    """Bring the passport's entry (and its person's identifiers) up to a version being stored, unless the entry
+    already shows a later one."""
     subject = version.content.subject if version.content else Subject.model_validate(version.claims["subject"])
     entry = list_entry(pid=version.pid, ver=version.ver, subject=subject)
     held = session.get(ListEntryRow, version.pid)
@@ -76,3 +78,6 @@ def keep_entry(session: Session, version: Version) -> None:
         session.add(ListEntryRow(**asdict(entry)))
     elif held.ver < entry.ver:
         session.add(held.sqlmodel_update(asdict(entry)))
+    else:
+        return
+    keep_identifiers(session, version.pid, subject)

@@ -140,3 +140,43 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def api_passport(site: Site, pid: str) -> dict[str, Any]:
+    """The passport as the API returns it (read with a care staff token)."""
+    with httpx.Client(base_url=site.url, headers={"Authorization": f"Bearer {site.token('care_staff')}"}) as client:
+        response = client.get(f"/v1/passports/{pid}")
+        assert response.status_code == 200, response.text
+        found: dict[str, Any] = response.json()
+        return found
+
+
+def follow(page: Page, name: str) -> None:
+    """Move the focus to a link and press Enter: the keyboard's way of following it."""
+    page.get_by_role("link", name=name, exact=True).focus()
+    press_and_wait(page, "Enter")
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    """Focus a field by its label and type, key by key."""
+    page.get_by_label(label, exact=True).focus()
+    page.keyboard.type(text)
+
+
+def save_with_keyboard(page: Page, name: str = "Save") -> None:
+    """Focus the form's button and press Enter."""
+    page.get_by_role("button", name=name, exact=True).focus()
+    press_and_wait(page, "Enter")
+
+
+def check_at_sizes(page: Page, name: str) -> None:
+    """``check_accessibility`` at 1280x800, at 390x844 (a phone) and at 200% zoom (1280x800 seen through
+    640x400 CSS pixels), with no page wider than its viewport; the viewport is put back after."""
+    before = page.viewport_size
+    for suffix, width, height in (("", 1280, 800), ("-390", 390, 844), ("-zoom200", 640, 400)):
+        page.set_viewport_size({"width": width, "height": height})
+        check_accessibility(page, name + suffix)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{name}{suffix}: the page is {wide}px wide in a {width}px viewport"
+    if before:
+        page.set_viewport_size(before)

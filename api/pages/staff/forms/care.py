@@ -25,8 +25,7 @@ LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."
 
 def _need_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
     assessments = tuple(
-        (a["id"], f"{a['id']}: {say('assessment_kind', a['kind'])}, {day(a['date'])}")
-        for a in content.get("assessments", [])
+        (a["id"], f"{say('assessment_kind', a['kind'])}, {day(a['date'])}") for a in content.get("assessments", [])
     )
     return (
         Field("domain", "Area of life", "select", options("domain"), hint="The Care Act outcome or kind of need."),
