@@ -137,7 +137,7 @@ def handover_parts(receivers: Mapping[str, str]) -> tuple[Part, ...]:
     return (
         Field("to", "Organisation taking over the passport", kind, choices, hint=hint),
         Field("reason", "Why", "radios", options("handover_reason")),
-        Field("date", "Date of the move", "date", hint="For example, 2027-01-15."),
+        Field("date", "Date of the move", "date"),
     )
 
 
@@ -147,7 +147,7 @@ def check_handover(values: Values, parts: tuple[Part, ...], receivers: Mapping[s
     checked = Checked()
     to, reason, date = text(values, "to"), text(values, "reason"), text(values, "date")
     if to not in receivers:
-        checked.add(fields["to"], "choose the organisation taking over the passport.")
+        checked.add(fields["to"], "choose one of the organisations listed.")
     if reason not in ("transfer", "release"):
         checked.add(fields["reason"], "choose one.")
     if not _real_date(date or ""):
