@@ -84,6 +84,24 @@ def test_a_form_sent_back_untouched_is_no_change() -> None:
     assert not merge(consent_parts(content), base=base_consent, theirs=base_consent, mine=reordered).kept
 
 
+def test_every_form_merged_with_itself_changes_nothing() -> None:
+    """For every item of every section of the reference passport: the form as first shown, sent back untouched
+    onto a colleague's change of each field in turn, keeps exactly that change and clashes with nothing."""
+    content = reference_passport()
+    for section, form in FORMS.items():
+        stored = content.get(section)
+        for item in stored if isinstance(stored, list) else [stored] if stored else []:
+            shown = form.values_of(item)
+            parts = form.parts(content, shown)
+            untouched = merge(parts, base=shown, theirs=shown, mine=dict(shown))
+            assert untouched.values == shown and not untouched.clashes and not untouched.kept, section
+            for name, value in shown.items():
+                if isinstance(value, str) and value:
+                    theirs = {**shown, name: ""}
+                    merged = merge(parts, base=shown, theirs=theirs, mine=dict(shown))
+                    assert not merged.clashes and merged.values[name] == "", (section, name)
+
+
 class Desk:
     """One member of staff at their screen: a signed-in client, and the forms they have open."""
 
