@@ -93,6 +93,7 @@ def problem_response(error: PassportError, *, status: int | None = None) -> JSON
     }
     if error.errors:
         body["errors"] = error.errors
+    body |= error.extensions()
     headers = {"WWW-Authenticate": 'Bearer realm="care-passport"'} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.care import ReleaseType
+from schemas.content import PassportContent
 from schemas.identifiers import ORG_ID_REGEX
 from schemas.notices import AuthorityStep, LateReason
 
@@ -18,6 +19,22 @@ TokenText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-.~]+$", max
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PassportCreateIn(PassportContent):
+    """Version 1: a ``PassportContent``, and, only when a passport for the person is already held here and a
+    second one is wanted on purpose, ``duplicate_reason``: why. The reason goes into the new passport's audit
+    trail, never into the signed content."""
+
+    duplicate_reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = Field(
+        default=None,
+        description="why a second passport is made for a person already held here (refused with 409 "
+        "duplicate_person without it); recorded in the new passport's audit trail",
+    )
+
+    def as_content(self) -> PassportContent:
+        """The content alone, as it is signed."""
+        return PassportContent.model_validate(self.model_dump(mode="json", exclude={"duplicate_reason"}))
 
 
 class CustodyOut(_Body):

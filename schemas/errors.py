@@ -40,6 +40,7 @@ every other package (crypto, passport, api, cli) may import it::
     ├── PreconditionRequired           precondition_required  a write without ``If-Match`` (RFC 6585 s.3)
     ├── StaleVersion                   stale_version        ``If-Match`` names a version that is not current
     ├── AlreadyExists                  already_exists       refusing to overwrite (identity, keys, a passport)
+    │   └── DuplicatePerson            duplicate_person     a passport for this person is already held here
     ├── AuditTampered                  audit_tampered       the audit trail does not verify with the home's key
     └── ConfigurationError             configuration_error  the deployment is not set up as it must be
         ├── InsecureKeyFile            insecure_key_file    a private key readable by others than its owner
@@ -66,6 +67,10 @@ class PassportError(Exception):
         """One line for a person: the code, what went wrong, and the fields at fault (never personal data)."""
         fields = "; ".join(f"{e.get('field', '?')}: {e.get('message', '')}" for e in self.errors)
         return f"{self.code}: {self.detail}" + (f" ({fields})" if fields else "")
+
+    def extensions(self) -> dict[str, object]:
+        """Members a problem+json body carries beside the standard ones (RFC 9457 s.3.2); none unless said."""
+        return {}
 
 
 class InvalidContent(PassportError):
@@ -301,6 +306,22 @@ class AlreadyExists(PassportError):
 
     code = "already_exists"
     title = "Already exists"
+
+
+class DuplicatePerson(AlreadyExists):
+    """A new passport would be a second one for a person already held here (a prison, NHS, CHI or PNC number
+    matches). ``existing`` names the passports held, by id; the detail names the kind of number, never it."""
+
+    code = "duplicate_person"
+    title = "A passport for this person is already held here"
+
+    def __init__(self, detail: str, *, existing: tuple[str, ...] = ()) -> None:
+        super().__init__(detail)
+        self.existing = existing
+
+    def extensions(self) -> dict[str, object]:
+        """The ids of the passports already held (the caller is staff of the organisation that holds them)."""
+        return {"existing": list(self.existing)}
 
 
 class ConfigurationError(PassportError):

@@ -42,6 +42,13 @@ def reference_passport() -> dict[str, Any]:
     return loaded
 
 
+def another_person(content: dict[str, Any], number: int) -> dict[str, Any]:
+    """``content`` for someone else: known only by the prison number A<number>ZZ, so it is no duplicate of the
+    reference passport's person (a second passport for one person is refused without a reason)."""
+    subject = content["subject"] | {"identifiers": [{"system": "noms", "value": f"A{number:04d}ZZ"}]}
+    return content | {"subject": subject}
+
+
 @pytest.fixture
 def reference() -> dict[str, Any]:
     """The reference passport content."""

@@ -22,7 +22,7 @@ from passport.services import (
     transaction,
 )
 from schemas import PassportContent
-from schemas.api import CustodyOut, HandoverIn, HistoryOut, PassportOut, VersionSummary
+from schemas.api import CustodyOut, HandoverIn, HistoryOut, PassportCreateIn, PassportOut, VersionSummary
 from schemas.errors import InvalidRequest, PreconditionRequired
 
 router = APIRouter(prefix="/v1/passports", tags=["passports"])
@@ -71,23 +71,27 @@ def passport_out(stored: StoredVersion) -> PassportOut:
     status_code=status.HTTP_201_CREATED,
     operation_id="create_passport",
     summary="Create version 1 of a passport",
+    responses={409: {"description": "a passport for this person is already held here (duplicate_person)"}},
 )
 def post_passport(
-    content: PassportContent,
+    body: PassportCreateIn,
     response: Response,
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
     source: SourceDep,
 ) -> PassportOut:
-    """Issue version 1, signed by this organisation, which holds custody."""
+    """Issue version 1, signed by this organisation, which holds custody. A passport for a person already held
+    here (same prison, NHS, CHI or PNC number) is refused with 409 ``duplicate_person``, naming the passports
+    held in ``existing``, unless ``duplicate_reason`` says why a second one is made."""
     with refusals_audited(deployment, principal, source, "create", None), transaction(deployment.engine) as s:
         stored = create_passport(
             s,
             identity=deployment.identity,
             principal=principal,
-            content=content,
+            content=body.as_content(),
             now=int(time.time()),
             source=source,
+            duplicate_reason=body.duplicate_reason,
         )
     response.headers["ETag"] = etag(stored.ver)
     response.headers["Location"] = f"/v1/passports/{stored.pid}"

@@ -12,6 +12,7 @@ from passport.services.audit import Actor, AuditCheck, actor_of, check_audit_tra
 from passport.services.audit import record as record_audit
 from passport.services.deployment import Deployment
 from passport.services.drafts import Draft, keep_draft, own_draft
+from passport.services.duplicates import MAX_REASON_CHARS, Duplicate, find_duplicates
 from passport.services.listing import Listed, ListingPage, list_passports
 from passport.services.notice_delivery import Delivered, deliver_due
 from passport.services.notices import (
@@ -100,6 +101,7 @@ __all__ = [
     "ADDRESS_FAILURES_ALLOWED",
     "CODE_LIFETIME",
     "MAX_CORRECTION_CHARS",
+    "MAX_REASON_CHARS",
     "PERSON_IDLE",
     "TOKEN_ROLES",
     "Action",
@@ -110,6 +112,7 @@ __all__ = [
     "Delivered",
     "Deployment",
     "Draft",
+    "Duplicate",
     "ImportRefused",
     "ImportResult",
     "Journey",
@@ -149,6 +152,7 @@ __all__ = [
     "end_person_session",
     "export_trust_list",
     "fetch_peer",
+    "find_duplicates",
     "find_session",
     "get_current",
     "get_version",

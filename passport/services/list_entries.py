@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from passport.core.card import card_face
 from passport.core.versions import Version
+from passport.services.duplicates import keep_identifiers
 from passport.services.storage import ListEntryRow
 from schemas import PassportContent, Subject
 
@@ -70,7 +71,8 @@ def list_entry(*, pid: str, ver: int, subject: Subject) -> ListEntry:
 
 
 def keep_entry(session: Session, version: Version) -> None:
-    """Bring the passport's entry up to a version being stored, unless the entry already shows a later one."""
+    """Bring the passport's entry (and its person's identifiers) up to a version being stored, unless the entry
+    already shows a later one."""
     subject = version.content.subject if version.content else Subject.model_validate(version.claims["subject"])
     entry = asdict(list_entry(pid=version.pid, ver=version.ver, subject=subject))
     if version.content:
@@ -80,6 +82,9 @@ def keep_entry(session: Session, version: Version) -> None:
         session.add(ListEntryRow(**entry))
     elif held.ver < version.ver:
         session.add(held.sqlmodel_update(entry))
+    else:
+        return
+    keep_identifiers(session, version.pid, subject)
 
 
 def card_printed(session: Session, pid: str, content: PassportContent) -> None:

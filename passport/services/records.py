@@ -24,6 +24,7 @@ from passport.core.identity import Identity
 from passport.core.versions import Custody, Handover, Version, issue_version
 from passport.services import audit, peers
 from passport.services.access import OTHER_ORGANISATIONS, Action, require, require_on
+from passport.services.duplicates import refuse_duplicate
 from passport.services.list_entries import card_printed, keep_entry
 from passport.services.principals import Principal
 from passport.services.releases import keep_release
@@ -99,11 +100,18 @@ def create_passport(
     content: PassportContent,
     now: int,
     source: str | None = None,
+    duplicate_reason: str | None = None,
 ) -> StoredVersion:
-    """Issue version 1 of a new passport, held and in the custody of this organisation."""
+    """Issue version 1 of a new passport, held and in the custody of this organisation.
+
+    A passport for a person already held here (a prison, NHS, CHI or PNC number matches) is refused
+    (``duplicate_person``) unless ``duplicate_reason`` says why a second one is wanted; the reason, and the
+    passports it duplicates, go into the new passport's audit trail.
+    """
     require(principal, "create")
     if principal.org != identity.org_id:
         raise AccessDenied("only this organisation's own staff can create its passports")
+    duplicates = refuse_duplicate(session, org=identity.org_id, subject=content.subject, reason=duplicate_reason)
     pid = str(uuid.uuid4())
     version = issue_version(
         key=identity.keyring.active,
@@ -128,7 +136,11 @@ def create_passport(
     session.flush()
     stored = store_version(session, version)
     keep_release(session, version, here=identity.org_id)
-    audit.record(session, actor=audit.actor_of(principal, source), action="create", pid=pid, ver=1)
+    detail = None
+    if duplicates:
+        assert duplicate_reason is not None  # refuse_duplicate refused it otherwise
+        detail = json.dumps({"duplicate_of": [d.pid for d in duplicates], "reason": duplicate_reason.strip()})
+    audit.record(session, actor=audit.actor_of(principal, source), action="create", pid=pid, ver=1, detail=detail)
     return stored
 
 

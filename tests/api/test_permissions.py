@@ -43,6 +43,13 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "audit": (200, 200, 403, 200, 404, 404, 404, 403, 403),
     "verify": (200, 200, 200, 200, 200, 200, 200, 403, 403),
 }
+
+
+def again(content: dict[str, Any]) -> dict[str, Any]:
+    """The same person's passport once more, on purpose (each cell has a fresh one)."""
+    return {**content, "duplicate_reason": "the permission tests make a passport per cell for one person"}
+
+
 PERSONAL = ("Whitfield", "A4821KD", "9434765919", "bus driver")
 
 
@@ -90,7 +97,7 @@ def _requests(server: LiveServer, reference: dict[str, Any], sd_jwt: str) -> dic
         "reason": "Adult safeguarding enquiry (Care Act 2014 s.42).",
     }
     return {
-        "create": lambda c, pid: c.post("/v1/passports", json=reference),
+        "create": lambda c, pid: c.post("/v1/passports", json=again(reference)),
         "read": lambda c, pid: c.get(f"/v1/passports/{pid}"),
         "amend": amend,
         "history": lambda c, pid: c.get(f"/v1/passports/{pid}/versions"),
@@ -114,7 +121,7 @@ def test_permission_matrix(live_server: LiveServer, reference: dict[str, Any], r
     tokens: dict[str, str] | None = None
     for principal, expected in zip(PRINCIPALS, MATRIX[route], strict=True):
         # A fresh passport per cell, so that one cell's write (a handover) cannot change the next cell's answer.
-        created = creator.post("/v1/passports", json=reference).json()
+        created = creator.post("/v1/passports", json=again(reference)).json()
         pid = created["pid"]
         tokens = tokens or _tokens(live_server, pid, other_pid)
         if principal == "person_own":

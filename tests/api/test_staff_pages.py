@@ -41,7 +41,7 @@ from schemas import (
     parse_content,
 )
 from schemas.errors import InvalidContent
-from tests.conftest import LiveServer, reference_passport, start_server
+from tests.conftest import LiveServer, another_person, reference_passport, start_server
 
 EDITOR = Editor(Principal("p1", "prison:WYI", "care_staff"), now=1_800_000_000)  # 15 January 2027
 
@@ -144,7 +144,7 @@ def test_removing_an_item_drops_it_from_consent_too(reference_claims: dict[str, 
 
 
 def test_what_changed_is_said_section_by_section(reference_claims: dict[str, Any]) -> None:
-    """Added, changed and removed items by id and summary; a section's changed fields by label."""
+    """Added, changed and removed items by what they are, never by id; a section's changed fields by label."""
     after, _ = with_item(
         reference_claims, FORMS["needs"], None, {"domain": "sensory", "status": "active", "summary": "Glasses."}, EDITOR
     )
@@ -154,8 +154,8 @@ def test_what_changed_is_said_section_by_section(reference_claims: dict[str, Any
     said = [(c.section, c.said) for c in what_changed(reference_claims, after)]
     assert said == [
         ("About me", "changed what helps me"),
-        ("Needs", "n6 added: Sight or hearing: Glasses."),
-        ("Equipment", "e3 removed: Vibrating alarm pager"),
+        ("Needs", "added a need: Sight or hearing: Glasses."),
+        ("Equipment", "removed an item of equipment: Vibrating alarm pager"),
     ]
 
 
@@ -237,9 +237,10 @@ def _csrf(page: str) -> str:
     return found[1]
 
 
-def _new_passport(server: LiveServer) -> str:
+def _new_passport(server: LiveServer, number: int = 0) -> str:
+    content = another_person(reference_passport(), number) if number else reference_passport()
     with server.client(server.token("care_staff")) as api:
-        pid: str = api.post("/v1/passports", json=reference_passport()).json()["pid"]
+        pid: str = api.post("/v1/passports", json=content).json()["pid"]
     return pid
 
 
@@ -279,7 +280,7 @@ def test_a_correction_id_too_big_for_the_database_is_a_page_not_a_crash(server: 
 
 def test_a_correction_is_resolved_only_through_its_own_passport(server: LiveServer) -> None:
     """Passport A's request, posted through passport B's page, is not found there and stays open."""
-    a, b = _new_passport(server), _new_passport(server)
+    a, b = _new_passport(server), _new_passport(server, 1)
     correction = _correction(server, a)
     client = _signed_in(server)
     csrf = _csrf(client.get(f"/staff/passports/{b}").text)
@@ -333,13 +334,15 @@ def test_a_handover_date_is_only_year_month_day(server: LiveServer) -> None:
     """Only YYYY-MM-DD: ``date.fromisoformat`` also takes 20240101 and 2024-W01-1, the form refuses them (and a
     day not on the calendar, and other scripts' digits) naming the field; nothing is saved."""
     pid = _new_passport(server)
+    server.trust("prison:RSI", "HMP Risley")
     client = _signed_in(server)
     csrf = _csrf(client.get(f"/staff/passports/{pid}/handover").text)
     for date in ("20240101", "2024-W01-1", "2027-02-30", "\uff12\uff10\uff12\uff17-01-15"):
         sent = {"csrf": csrf, "ver": "1", "to": "prison:RSI", "reason": "transfer", "date": date}
-        response = client.post(f"/staff/passports/{pid}/handover", data=sent)
-        assert response.status_code == 422, (date, response.status_code)
-        assert '<a href="#f-date">Date of the move: give a real date' in response.text
+        for step in ("handover", "handover/confirm"):  # the check page, and the press that hands over
+            response = client.post(f"/staff/passports/{pid}/{step}", data=sent)
+            assert response.status_code == 422, (date, step, response.status_code)
+            assert '<a href="#f-date">Date of the move: give a real date' in response.text
     passport = _current(server, pid)
     assert passport["ver"] == 1 and passport["custody"].get("next") is None
 

@@ -232,3 +232,30 @@ def check_at_every_size(page: Page, name: str) -> None:
         violations = _axe_violations(page, every_impact=False)
         assert not violations, f"{name} at {suffix}: " + "; ".join(violations)
     page.set_viewport_size(before or DESKTOP)
+
+
+def api_passport(site: Site, pid: str) -> dict[str, Any]:
+    """The passport as the API returns it (read with a care staff token)."""
+    with httpx.Client(base_url=site.url, headers={"Authorization": f"Bearer {site.token('care_staff')}"}) as client:
+        response = client.get(f"/v1/passports/{pid}")
+        assert response.status_code == 200, response.text
+        found: dict[str, Any] = response.json()
+        return found
+
+
+def follow(page: Page, name: str) -> None:
+    """Move the focus to a link and press Enter: the keyboard's way of following it."""
+    page.get_by_role("link", name=name, exact=True).focus()
+    press_and_wait(page, "Enter")
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    """Focus a field by its label and type, key by key."""
+    page.get_by_label(label, exact=True).focus()
+    page.keyboard.type(text)
+
+
+def save_with_keyboard(page: Page, name: str = "Save") -> None:
+    """Focus the form's button and press Enter."""
+    page.get_by_role("button", name=name, exact=True).focus()
+    press_and_wait(page, "Enter")

@@ -6,6 +6,7 @@ import httpx
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Site, check_accessibility, press_and_wait
+from tests.conftest import another_person, reference_passport
 
 
 def test_staff_sign_in_page_is_accessible_and_refuses_a_wrong_token(site: Site, page: Page) -> None:
@@ -40,7 +41,7 @@ def test_forms_without_the_csrf_token_are_refused(site: Site) -> None:
 def test_failed_person_sign_ins_are_rate_limited(site: Site, page: Page) -> None:
     """Five wrong tries at one person's code, then the sixth is told to wait, even with the right code; on the same
     wing kiosk the next person still signs in with theirs, and so do the staff."""
-    pid, neighbour = site.create_passport(), site.create_passport()
+    pid, neighbour = site.create_passport(), site.create_passport(another_person(reference_passport(), 1))
     code = site.sign_in_code(pid)
     page.goto(f"{site.url}/me/sign-in")
     check_accessibility(page, "person-sign-in")

@@ -67,7 +67,7 @@ def test_the_api_reference_is_linked_and_a_json_client_gets_json(site: Site, pag
     [
         ("care_staff", f"/staff/passports/{NO_SUCH_PID}", "Go to the list of passports", "/staff"),
         ("reception", "/reception/nothing-here", "Go to the reception desk", "/reception"),
-        ("person", "/me/nothing-here", "Go to your passport", "/me"),
+        ("person", "/me/nothing-here", "Back to my passport", "/me"),
         ("nobody", "/nothing-here", "Go to the start page", "/"),
     ],
 )
@@ -81,7 +81,9 @@ def test_an_error_page_leads_to_a_page_that_exists(
         site.sign_in_staff(page, who, lands_on)
     response = page.goto(f"{site.url}{path}")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    # The person's own pages say it in their plain words (api/pages/me/wrong.py); staff pages in theirs.
+    heading = "We cannot find that page" if who == "person" else "Page not found"
+    assert page.get_by_role("heading", level=1).inner_text() == heading
     assert page.get_attribute("html", "lang") == "en-GB"
     check_accessibility(page, f"error-page-{who}", every_impact=True)
     page.get_by_role("link", name=link).focus()

@@ -25,7 +25,7 @@ from passport.services.principals import Principal, create_person_principal
 from passport.services.records import amend_passport, create_passport, current_card
 from passport.services.storage import ListEntryRow, PassportRow, VersionRow, make_engine, transaction, utcnow
 from schemas import Subject, parse_content
-from tests.conftest import reference_passport
+from tests.conftest import another_person, reference_passport
 
 ORG = "prison:WYI"
 STAFF = Principal("staff-1", ORG, "care_staff")
@@ -71,8 +71,8 @@ def test_the_entry_follows_the_newest_version_and_never_goes_back(deployment: De
 def test_requests_are_counted_for_the_page_and_only_for_care_staff(deployment: Deployment) -> None:
     """Two passports, one with two requests waiting; reception lists the same passports without the counts."""
     pids = []
-    for family in ("Adams", "Brown"):
-        content = reference_passport()
+    for number, family in enumerate(("Adams", "Brown")):
+        content = another_person(reference_passport(), number)
         content["subject"]["family_name"] = family
         with transaction(deployment.engine) as session:
             stored = create_passport(

@@ -1,7 +1,8 @@
 """What changed between two versions of a passport, section by section, in words staff read.
 
 Shown when a save lost a race: the person whose save was refused sees what the other change did before they
-decide to save theirs on top. Items are matched by id (``~index`` for the few without one).
+decide to save theirs on top. Items are matched by id (``~index`` for the few without one), and named by what
+they are, never by their id.
 """
 
 from __future__ import annotations
@@ -57,15 +58,13 @@ def _list_changes(section: str, title: str, before: list[Any], after: list[Any])
     found: list[Change] = []
     for key, item in new.items():
         if key not in old:
-            found.append(Change(title, _named(key, "added", form.describe(item))))
+            found.append(Change(title, f"added {form.noun}: {form.describe(item)}"))
         elif old[key] != item:
-            found.append(Change(title, _named(key, "changed", form.describe(item))))
-    found += [Change(title, _named(key, "removed", form.describe(item))) for key, item in old.items() if key not in new]
+            found.append(Change(title, f"changed {form.noun}: {form.describe(item)}"))
+    found += [
+        Change(title, f"removed {form.noun}: {form.describe(item)}") for key, item in old.items() if key not in new
+    ]
     return found
-
-
-def _named(key: str, what: str, description: str) -> str:
-    return f"{what}: {description}" if key.startswith("~") else f"{key} {what}: {description}"
 
 
 def _fields_changed(section: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> str:

@@ -56,6 +56,7 @@ def passport_page(
         editable=may_edit(web.principal) and held_here,
         saved=request.query_params.get("saved"),
         card_reprint=request.query_params.get("card") == "reprint",
+        merged=request.query_params.get("merged") == "yes",
     )
 
 

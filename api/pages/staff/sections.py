@@ -3,6 +3,7 @@ form per item; for any other section, one form. Every save makes a new version (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -50,6 +51,8 @@ class _Sheet:
     def __call__(self, shown: Shown) -> HTMLResponse:
         form, mode = self.form, self.mode
         action, back = _paths(self.pid, form, mode, self.ref)
+        if shown.gone and mode == "change":  # a colleague removed it: saving adds it back
+            action, _ = _paths(self.pid, form, "add", None)
         if mode == "remove":
             item = next((s for s in show_section(form, shown.content, shown.names) if s.key == self.ref), None)
             title = f"Remove this {form.one}?"
@@ -74,6 +77,7 @@ class _Sheet:
             submit="Save",
             action=action,
             back=back,
+            one=form.one,
             **shown.form,
         )
 
@@ -99,9 +103,30 @@ def _edit(sheet: _Sheet) -> Edit:
             return with_section(content, form, values)
         return with_item(content, form, ref, values, editor)
 
+    def values_of(content: Mapping[str, Any]) -> Values | None:
+        if mode == "section":
+            current = content.get(form.section)
+            return form.values_of(current) if current else dict(form.defaults)
+        assert ref is not None
+        items = list(content.get(form.section, []))
+        try:
+            return form.values_of(items[find_item(items, ref)])
+        except NotFound:
+            return None
+
     _, done = _paths(sheet.pid, form, mode, ref)
     saved = "removed" if mode == "remove" else form.section
-    return Edit(parts=parts, apply=apply, show=sheet, done=done, saved=saved, renames=form.renames, check=form.check)
+    return Edit(
+        parts=parts,
+        apply=apply,
+        show=sheet,
+        done=done,
+        saved=saved,
+        renames=form.renames,
+        check=form.check,
+        values_of=None if mode == "add" else values_of,
+        removes=mode == "remove",
+    )
 
 
 @router.get("/staff/passports/{pid}/{section}")
@@ -126,6 +151,7 @@ def section_page(
         shown=show_section(form, stored.content, names),
         saved=request.query_params.get("saved"),
         card_reprint=request.query_params.get("card") == "reprint",
+        merged=request.query_params.get("merged") == "yes",
         ver=stored.ver,
         schemes=options("scheme") if section == "eligibility" else (),
     )

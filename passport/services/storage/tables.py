@@ -61,6 +61,19 @@ class ListEntryRow(SQLModel, table=True):
     printed_face: str | None = Field(default=None, max_length=64, description="the same, for the last card printed")
 
 
+class PersonIdentifierRow(SQLModel, table=True):
+    """One identifier of the person in a passport's newest version (prison, NHS, CHI or PNC number, normalised),
+    kept beside the list entry so that a second passport for the same person is found by an index, not a scan
+    (see :mod:`passport.services.duplicates`)."""
+
+    __tablename__ = "person_identifier"
+    __table_args__ = (Index("ix_person_identifier_value", "system", "value"),)
+
+    pid: str = Field(primary_key=True, foreign_key="passport.pid", max_length=36)
+    system: str = Field(primary_key=True, max_length=8)
+    value: str = Field(primary_key=True, max_length=20)
+
+
 class PrincipalRow(SQLModel, table=True):
     """A bearer-token principal: organisation and role; the token itself is stored only as a hash."""
 

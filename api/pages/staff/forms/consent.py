@@ -16,10 +16,10 @@ from typing import Any
 
 from api.pages.staff.amend import Editor
 from api.pages.staff.forms import FORMS
-from api.pages.staff.forms.fields import Checked, Field, Group, Part, Values, chosen, text
+from api.pages.staff.forms.fields import Checked, Field, FieldKind, Group, Part, Values, chosen, text
 from api.pages.staff.forms.person import build_subject, subject_parts, subject_renames
 from api.pages.staff.words import options, say
-from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, is_org_id, parse_content
+from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, parse_content
 
 AUDIENCE_HINTS = {
     "prison": "What a prison the person moves to can read before they arrive.",
@@ -125,30 +125,29 @@ def new_passport_renames(values: Values) -> dict[str, str]:
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def handover_parts(known: Mapping[str, str], own: str) -> tuple[Part, ...]:
-    """To whom, why and when."""
-    others = [f"{name} ({org})" for org, name in sorted(known.items()) if org != own]
-    hint = "An organisation id, for example prison:RSI or la:E08000012."
-    if others:
-        hint += " Organisations this service knows: " + "; ".join(others) + "."
+# More trusted organisations than this are offered in a list to choose from rather than as radios.
+_RADIOS_AT_MOST = 8
+
+
+def handover_parts(receivers: Mapping[str, str]) -> tuple[Part, ...]:
+    """To whom (one of ``receivers``, this organisation's trusted peers: id -> name), why and when."""
+    choices = tuple(sorted(receivers.items(), key=lambda org: (org[1].casefold(), org[0])))
+    kind: FieldKind = "radios" if len(choices) <= _RADIOS_AT_MOST else "select"
+    hint = "Only organisations this service trusts are listed: they can check the passport came from here."
     return (
-        Field("to", "Organisation taking over the passport", hint=hint, short=True),
+        Field("to", "Organisation taking over the passport", kind, choices, hint=hint),
         Field("reason", "Why", "radios", options("handover_reason")),
         Field("date", "Date of the move", "date"),
     )
 
 
-def check_handover(values: Values, parts: tuple[Part, ...], own: str) -> Checked:
+def check_handover(values: Values, parts: tuple[Part, ...], receivers: Mapping[str, str]) -> Checked:
     """What is wrong with a handover form (the domain checks the rest)."""
     fields = {p.name: p for p in parts if isinstance(p, Field)}
     checked = Checked()
     to, reason, date = text(values, "to"), text(values, "reason"), text(values, "date")
-    if not to:
-        checked.add(fields["to"], "fill this in.")
-    elif not is_org_id(to):
-        checked.add(fields["to"], "an organisation id looks like prison:RSI, la:E08000012 or health:RW4.")
-    elif to == own:
-        checked.add(fields["to"], "this organisation has the passport already; give the one taking it over.")
+    if to not in receivers:
+        checked.add(fields["to"], "choose one of the organisations listed.")
     if reason not in ("transfer", "release"):
         checked.add(fields["reason"], "choose one.")
     if not _real_date(date or ""):
