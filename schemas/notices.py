@@ -10,7 +10,7 @@ consent-scoped view of the passport (an SD-JWT presentation bound to the authori
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
@@ -36,15 +36,7 @@ AuthorityStep = Literal[
 ]
 """Where the authority is with a person due into its area, in the order things happen (the status it keeps)."""
 
-AUTHORITY_STEPS: tuple[AuthorityStep, ...] = (
-    "received",
-    "acknowledged",
-    "record_pulled",
-    "assessment_started",
-    "plan_agreed",
-    "equipment_arranged",
-    "in_place",
-)
+AUTHORITY_STEPS: tuple[AuthorityStep, ...] = get_args(AuthorityStep)
 
 LateReason = Literal["declined", "not_acknowledged", "record_not_pulled"]
 """Why a release is on the prison's late list."""

@@ -9,6 +9,7 @@ prison's staff: a passport's releases, and the late list.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -147,46 +148,9 @@ def get_late(deployment: DeploymentDep, principal: CurrentPrincipal, source: Sou
 
 def notice_out(notice: ReceivedNotice) -> NoticeOut:
     """A received notice as the API returns it."""
-    return NoticeOut(
-        id=notice.id,
-        sender=notice.sender,
-        pid=notice.pid,
-        seq=notice.seq,
-        cancelled=notice.cancelled,
-        expected_date=notice.expected_date,
-        release_type=notice.release_type,
-        contact=notice.contact,
-        transition_assessment=notice.transition_assessment,
-        has_view=notice.has_view,
-        received_at=notice.received_at,
-        days_notice=notice.days_notice,
-        status=notice.step,
-        acknowledged_on=notice.acknowledged_on,
-        declined_reason=notice.declined_reason,
-        declined_suggested=notice.declined_suggested,
-        answer_delivered=notice.answer_delivered,
-    )
+    return NoticeOut(**asdict(notice))
 
 
 def journey_out(journey: Journey, today: date) -> JourneyOut:
-    """One release as the API returns it."""
-    return JourneyOut(
-        notice=journey.notice,
-        pid=journey.pid,
-        destination=journey.destination,
-        expected_date=journey.expected_date,
-        release_type=journey.release_type,
-        cancelled=journey.cancelled,
-        released=journey.released,
-        notified_at=journey.notified_at,
-        days_of_notice=journey.days_of_notice,
-        up_to_date=journey.up_to_date,
-        failure=journey.failure,
-        acknowledged_on=journey.acknowledged_on,
-        declined_reason=journey.declined_reason,
-        declined_suggested=journey.declined_suggested,
-        status=journey.step,
-        pulled_at=journey.pulled_at,
-        transition_assessment=journey.transition_assessment,
-        late=journey.late(today),
-    )
+    """One release as the API returns it, with its days of notice and why it is late, if it is."""
+    return JourneyOut(**asdict(journey), days_of_notice=journey.days_of_notice, late=journey.late(today))

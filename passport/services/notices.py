@@ -46,7 +46,7 @@ class ReceivedNotice:
     first_received_at: datetime
     received_at: datetime
     days_notice: int | None
-    step: AuthorityStep
+    status: AuthorityStep
     acknowledged_on: date | None
     declined_reason: str | None
     declined_suggested: str | None
@@ -216,7 +216,7 @@ def _received(row: ReceivedNoticeRow) -> ReceivedNotice:
         first_received_at=as_utc(row.first_received_at),
         received_at=as_utc(row.received_at),
         days_notice=row.days_notice,
-        step=_later(row.step, "received"),
+        status=_later(row.step, "received"),
         acknowledged_on=row.acknowledged_on,
         declined_reason=row.declined_reason,
         declined_suggested=row.declined_suggested,

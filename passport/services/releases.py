@@ -132,7 +132,7 @@ class Journey:
     acknowledged_on: date | None
     declined_reason: str | None
     declined_suggested: str | None
-    step: AuthorityStep | None
+    status: AuthorityStep | None
     pulled_at: datetime | None  # the authority first pulled a view after notice
     transition_assessment: bool
 
@@ -204,7 +204,7 @@ def _journey(session: Session, row: ReleaseNoticeRow) -> Journey:
         acknowledged_on=row.acknowledged_on,
         declined_reason=row.declined_reason,
         declined_suggested=row.declined_suggested,
-        step=cast("AuthorityStep | None", row.step),  # stored from a receipt's AuthorityStep only
+        status=cast("AuthorityStep | None", row.step),  # stored from a receipt's AuthorityStep only
         pulled_at=_first_pull(session, row),
         transition_assessment=row.transition_assessment,
     )
