@@ -59,12 +59,14 @@ def generated(seed: int, count: int, today: date) -> list[Notice]:
     return notices
 
 
-def store(engine: Engine, notices: Iterable[Notice]) -> None:
-    """Keep ``notices`` as the prison would: each for a passport of its own, held by its holder."""
+def store(engine: Engine, notices: Iterable[Notice]) -> list[str]:
+    """Keep ``notices`` as the prison would, each for a passport of its own, held by its holder; their pids."""
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    pids = []
     with transaction(engine) as session:
         for notice in notices:
             pid = str(uuid.uuid4())
+            pids.append(pid)
             session.add(
                 PassportRow(
                     pid=pid,
@@ -93,3 +95,4 @@ def store(engine: Engine, notices: Iterable[Notice]) -> None:
                     updated_at=stamp,
                 )
             )
+    return pids
