@@ -123,3 +123,17 @@ def test_the_councils_client_is_refused_and_other_staff_see_nothing(
     assert live_server.client().get("/v1/stats/releases").status_code == 401
     elsewhere = live_server.client(live_server.token("care_staff", org="prison:RSY")).get("/v1/stats/releases")
     assert elsewhere.status_code == 200 and elsewhere.json()["total"]["released"] == 0
+
+
+def test_the_staff_page_and_its_csv_say_the_same(live_server: LiveServer, population: tuple[str, list[str]]) -> None:
+    """Reception, signed in to the pages, reads the numbers page (with "fewer than 5" for Sefton, and no pid) and
+    downloads the CSV the API gives."""
+    _, pids = population
+    pages = live_server.signed_in("reception")
+    shown = pages.get("/staff/releases/stats")
+    assert shown.status_code == 200, shown.text
+    assert "Sefton Council" in shown.text and "fewer than 5" in shown.text
+    assert not any(pid in shown.text for pid in pids)
+    saved = pages.get("/staff/releases/stats.csv")
+    assert saved.headers["content-type"] == "text/csv; charset=utf-8"
+    assert saved.text == get(live_server, "care_staff", "/v1/stats/releases?format=csv").text
