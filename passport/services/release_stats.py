@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, or_
 
 from passport.services.access import require
 from passport.services.principals import Principal
-from passport.services.storage import PassportRow, ReleaseNoticeRow, as_utc
+from passport.services.releases import held_notices
+from passport.services.storage import ReleaseNoticeRow, as_utc
 
 SMALLEST_PUBLISHED = 5
 """Counts from 1 to ``SMALLEST_PUBLISHED - 1`` are suppressed."""
@@ -87,11 +88,7 @@ def release_stats(session: Session, *, principal: Principal, today: date) -> Rel
     """The release statistics of the principal's organisation (staff and auditors: no personal data)."""
     require(principal, "stats")
     rows = session.exec(
-        select(ReleaseNoticeRow)
-        .join(PassportRow, col(PassportRow.pid) == col(ReleaseNoticeRow.pid))
-        .where(
-            PassportRow.holder_org == principal.org,
-            col(ReleaseNoticeRow.cancelled).is_(False),
+        held_notices(principal.org).where(
             col(ReleaseNoticeRow.expected_date).is_not(None),
             or_(col(ReleaseNoticeRow.released).is_(True), col(ReleaseNoticeRow.expected_date) < today),
         )
