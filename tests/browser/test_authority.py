@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.api.test_releases import TODAY, released_in
-from tests.browser.conftest import Site, check_at_every_size, follow, press_and_wait, save_with_keyboard, type_into
+from tests.browser.conftest import Site, check_at_every_size, follow, save_with_keyboard, type_into
 from tests.conftest import another_person, reference_passport
 
 
