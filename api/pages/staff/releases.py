@@ -9,7 +9,7 @@ said in words, with every organisation by name and every failure in plain words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -19,7 +19,7 @@ from api.pages.authority.words import not_delivered
 from api.pages.common.session import StaffSession
 from api.pages.staff.page import organisation_names, page, person_name
 from api.pages.staff.reviews import today
-from api.pages.staff.words import organisation, say
+from api.pages.staff.words import day, organisation, say
 from passport.services import Deployment, Journey, WebSession, get_current, late_list, release_journeys, transaction
 from schemas import NOTICE_PERIOD_DAYS
 
@@ -34,6 +34,7 @@ class Release:
     council: str  # the destination council, by name
     suggested: str | None  # the council it named when it declined, by name
     failure: str | None  # why the last delivery failed, in words
+    waiting: str | None  # why the council does not have the newest notice yet, in words
     late: tuple[str, ...]  # why it is running late, in words (empty when it is not)
 
     @property
@@ -50,25 +51,31 @@ class Release:
             return "Notice sent, no answer yet" if j.notified_at else "Notice not sent yet"
         return say("authority_step", j.status)
 
-    @property
-    def waiting(self) -> str | None:
-        """When the notice has not reached the council yet: why, in words."""
-        j = self.journey
-        if j.notified_at is not None and j.up_to_date:
-            return None
-        if self.failure:
-            return f"It did not arrive: {self.failure}. This service tries again by itself."
-        if j.notified_at is None:
-            return f"It is sent {NOTICE_PERIOD_DAYS} days before the release (at once if the release is nearer)."
+
+def _waiting(journey: Journey, failure: str | None, on: date) -> str | None:
+    """When the notice has not reached the council yet: why, in words (None when it has)."""
+    if journey.released or (journey.notified_at is not None and journey.up_to_date):
+        return None
+    if failure:
+        return f"It did not arrive: {failure}. This service tries again by itself."
+    if journey.notified_at is not None:
         return "The latest change has not reached the council yet. This service sends it by itself."
+    if journey.cancelled:
+        return None  # the council was never told, so there is nothing to call off
+    sent_on = journey.expected_date - timedelta(days=NOTICE_PERIOD_DAYS) if journey.expected_date else on
+    if sent_on > on:
+        return f"It will be sent on {day(sent_on.isoformat())}, {NOTICE_PERIOD_DAYS} days before the release."
+    return "It will be sent shortly. This service sends notices by itself."
 
 
 def _release(journey: Journey, names: dict[str, str], on: date) -> Release:
+    failure = not_delivered(journey.failure) if journey.failure else None
     return Release(
         journey=journey,
         council=organisation(journey.destination, names),
         suggested=organisation(journey.declined_suggested, names) if journey.declined_suggested else None,
-        failure=not_delivered(journey.failure) if journey.failure else None,
+        failure=failure,
+        waiting=_waiting(journey, failure, on),
         late=tuple(say("late_reason", reason) for reason in journey.late(on)),
     )
 
