@@ -145,8 +145,8 @@ def notice_status(
         try:
             with transaction(deployment.engine) as session:
                 set_step(session, principal=web.principal, notice_id=notice, step=step, today=today())
-        except InvalidRequest:
-            checked.add(STEP, "you said this is not your area. Acknowledge the notice first, then record progress.")
+        except InvalidRequest as exc:  # declined (acknowledge first), or called off by the prison since
+            checked.add(STEP, exc.detail + ".")
     if checked.problems:
         return _notice_page(request, web, deployment, notice, values=values, checked=checked, status_code=422)
     return redirect(f"/authority/notices/{notice}?saved=status")
