@@ -91,14 +91,21 @@ def test_the_council_reads_and_answers_its_notices_by_keyboard(site: Site, counc
 def test_without_consent_the_council_is_told_to_plan_and_ask_and_can_decline(
     site: Site, council: Site, page: Page
 ) -> None:
-    """A notice without care details says why and what to do; declining without a reason is refused with what was
-    chosen kept; with a reason and Sefton chosen from the councils by keyboard, the prison gets both."""
-    pid = _release(site, 30, _withheld(2))
+    """A notice without care details says why and what to do, and still flags a young person turning 18 (Care Act
+    s.58); declining without a reason is refused with what was chosen kept; with a reason and Sefton chosen from
+    the councils by keyboard, the prison gets both."""
+    young = _withheld(2)
+    eighteenth = TODAY + timedelta(days=40)
+    eighteenth -= timedelta(days=eighteenth.month == 2 and eighteenth.day == 29)  # a birthday every year
+    young["subject"]["date_of_birth"] = eighteenth.replace(year=eighteenth.year - 18).isoformat()
+    pid = _release(site, 30, young)
     site.deliver()
     council.sign_in_staff(page, next_path="/authority")
+    expect(page.locator("table.notices tbody tr").first).to_contain_text("Turns 18: transition assessment")
     _open(page, 30)
     due = TODAY + timedelta(days=30)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Someone due on {due.day} {due:%B %Y}")
+    expect(page.get_by_text("They need a transition assessment (Care Act 2014, section 58)")).to_be_visible()
     expect(page.get_by_text("The person's consent did not allow their care details to be shared")).to_be_visible()
     expect(page.get_by_text("Plan for them, and ask the person what support they need")).to_be_visible()
     expect(page.get_by_role("heading", name="Ready on the day")).to_have_count(0)
