@@ -136,7 +136,8 @@ def test_without_consent_the_council_is_told_to_plan_and_ask_and_can_decline(
 
 def test_bad_answers_change_nothing(site: Site, council: Site, page: Page) -> None:
     """A status that is not one of the steps is refused (422) with nothing saved; a notice id that is not one, or
-    one that does not exist, is a page not found; a prison's /authority says it has no council pages."""
+    one that does not exist, is a page not found; a notice whose prison's key is no longer known says it no longer
+    verifies; a prison's /authority says it has no council pages."""
     pid = _release(site, 40)
     site.deliver()
     council.sign_in_staff(page, next_path="/authority")
@@ -150,6 +151,14 @@ def test_bad_answers_change_nothing(site: Site, council: Site, page: Page) -> No
     assert page.request.get(council.url + "/authority/notices/0b9f2c4e-1d3a-4c5b-9e6f-7a8b9c0d1e2f").status == 404
     council.deliver()
     assert _journey(site, pid)["status"] is None
+
+    council.server.trust("prison:WYI", "HMP Wymott")  # Wymott's keys replaced by one that never signed the notice
+    page.goto(notice_url)
+    expect(page.locator("section", has=page.get_by_role("heading", name="Is this notice genuine?"))).to_contain_text(
+        "No. It was checked again just now and no longer checks out: it was signed with a key this service does not "
+        "know for the prison. Do not rely on what it says."
+    )
+    check_at_every_size(page, "authority-notice-not-verified")
 
     site.sign_in_staff(page, next_path="/authority")
     expect(page.get_by_role("heading", level=1)).to_have_text("There are no council pages here")
