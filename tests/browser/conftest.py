@@ -16,9 +16,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
+from passport.services import deliver_due
 from passport.services.people import issue_sign_in_code
 from passport.services.principals import Principal
 from passport.services.storage import transaction
+from tests.api.test_releases import LIVERPOOL
+from tests.api.twoprisons import fetch, trust
 from tests.conftest import LiveServer, reference_passport, start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -85,6 +88,10 @@ class Site:
         page.get_by_label("Your staff access token").fill(self.token(role))
         press_and_wait(page, "Enter")
 
+    def deliver(self) -> None:
+        """Send the release notices and answers that are due, as the server's schedule would."""
+        deliver_due(self.server.deployment, now=int(time.time()))
+
     def sign_in_person(self, page: Page, pid: str) -> None:
         """Sign in on the person's sign-in page with a fresh code, using the keyboard."""
         page.goto(f"{self.url}/me/sign-in")
@@ -96,6 +103,16 @@ class Site:
 def site(tmp_path: Path) -> Iterator[Site]:
     """HMP Wymott, serving on a loopback port, on SQLite."""
     server = start_server(tmp_path / "wymott", f"sqlite:///{tmp_path / 'wymott.db'}")
+    yield Site(server)
+    server.stop()
+
+
+@pytest.fixture
+def council(site: Site, tmp_path: Path) -> Iterator[Site]:
+    """Liverpool City Council's service (a local authority's), on SQLite, trusting HMP Wymott and trusted by it."""
+    server = start_server(tmp_path / "liverpool", f"sqlite:///{tmp_path / 'liverpool.db'}", LIVERPOOL)
+    trust(site.server, fetch(server))
+    trust(server, fetch(site.server))
     yield Site(server)
     server.stop()
 

@@ -36,6 +36,7 @@ _WAYS_ON = {
     "me": ("/me", "Go to your passport"),
     "reception": ("/reception", "Go to the reception desk"),
     "staff": ("/staff", "Go to the list of passports"),
+    "authority": ("/authority", "Go to the people due into your area"),
 }
 _START = ("/", "Go to the start page")
 # The API's own paths: an error there is always problem+json, whoever asks.

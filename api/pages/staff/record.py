@@ -1,5 +1,6 @@
-"""One passport, read whole: every section, its version and custody, the person's requests for corrections, and
-the ways on (edit, consent, handover, print, a sign-in code for the person)."""
+"""One passport, read whole: every section, its version and custody, the person's requests for corrections, what
+the council has done about its release (at a prison), and the ways on (edit, consent, handover, print, a sign-in
+code for the person)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from api.pages.common.session import StaffSession
 from api.pages.staff.amend import custodian, may_edit
 from api.pages.staff.display import record_context
 from api.pages.staff.page import Pid, Posted, page, person_name, read_passport, require_csrf
+from api.pages.staff.releases import passport_releases
 from api.pages.staff.words import organisation
 from passport.core import card_alerts
 from passport.services import (
@@ -43,6 +45,7 @@ def passport_page(
         with transaction(deployment.engine) as session:
             corrections = open_corrections(session, principal=web.principal, pid=pid)
     held_here = custodian(stored) == deployment.identity.org_id
+    is_prison = deployment.identity.info.kind == "prison"
     return page(
         request,
         "staff_passport.html",
@@ -57,6 +60,7 @@ def passport_page(
         saved=request.query_params.get("saved"),
         card_reprint=request.query_params.get("card") == "reprint",
         merged=request.query_params.get("merged") == "yes",
+        releases=passport_releases(deployment, web, pid) if is_prison else None,
     )
 
 

@@ -157,6 +157,28 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "fa": "Persian",
     },
     "handover_reason": {"transfer": "Transfer to another prison", "release": "Release from prison"},
+    "release_type": {
+        "conditional_release": "Conditional release",
+        "licence": "Release on licence",
+        "parole": "Parole",
+        "end_of_sentence": "End of sentence",
+        "home_detention_curfew": "Home detention curfew (tag)",
+    },
+    # Where a council is with a person due into its area (schemas.AUTHORITY_STEPS), in the order things happen.
+    "authority_step": {
+        "received": "Notice received",
+        "acknowledged": "Acknowledged",
+        "record_pulled": "Record pulled",
+        "assessment_started": "Assessment started",
+        "plan_agreed": "Care and support plan agreed",
+        "equipment_arranged": "Equipment arranged",
+        "in_place": "Everything in place for the day of release",
+    },
+    "late_reason": {
+        "declined": "The council said it is not their area: the release plan needs the right council",
+        "not_acknowledged": "The council has not acknowledged the notice",
+        "record_not_pulled": "The council has not looked at the care record",
+    },
     "role": {
         "admin": "administrator",
         "care_staff": "care staff",
