@@ -51,6 +51,7 @@ from passport.services.people import (
     own_passport,
     redeem_sign_in_code,
     request_correction,
+    request_talk,
     resolve_correction,
     today_utc,
 )
@@ -188,6 +189,7 @@ __all__ = [
     "redeem_sign_in_code",
     "release_journeys",
     "request_correction",
+    "request_talk",
     "require",
     "resolve_correction",
     "revoke_token",
