@@ -2,7 +2,9 @@
 
 Each list item has a stable ``id`` (unique across the whole passport), and the facts staff record say when
 and by whom (an organisation and a role). The record of services keeps how well each one worked, because what
-worked is what the next prison or local authority most needs to know.
+worked is what the next prison or local authority most needs to know. A need, an item of equipment and a service
+may carry an ``easy_read`` line that staff write for the person, in the first person ("I use a wheelchair outside
+my cell"): the person's own pages show it beside a picture, ahead of the staff's own words.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Need(ContentModel):
     how_met: Text | None = None
     # The id of the item in ``assessments`` that found this need.
     source_assessment: ItemId | None = None
+    easy_read: ShortText | None = None  # one short line for the person, in the first person: "I need help to wash."
     recorded_at: IsoDate
     recorded_by: RecordedBy
 
@@ -97,6 +100,7 @@ class Equipment(ContentModel):
     condition: ShortText
     review_due: IsoDate | None = None
     summary: Text | None = None
+    easy_read: ShortText | None = None  # one short line for the person, in the first person: "I use it outside."
     recorded_at: IsoDate
     recorded_by: RecordedBy
 
@@ -113,6 +117,7 @@ class Service(ContentModel):
     effectiveness: Effectiveness
     note: Text | None = None
     summary: Text | None = None
+    easy_read: ShortText | None = None  # one short line for the person, in the first person: "It helps me."
     recorded_at: IsoDate
     recorded_by: RecordedBy
 

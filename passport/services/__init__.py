@@ -51,6 +51,7 @@ from passport.services.people import (
     own_passport,
     redeem_sign_in_code,
     request_correction,
+    request_talk,
     resolve_correction,
     today_utc,
 )
@@ -192,6 +193,7 @@ __all__ = [
     "release_journeys",
     "release_stats",
     "request_correction",
+    "request_talk",
     "require",
     "resolve_correction",
     "revoke_token",

@@ -254,16 +254,48 @@ def request_correction(
     cleaned = clean_text(text, field="text")
     if section is not None and section not in (*DISCLOSABLE_SECTIONS, "subject"):
         raise InvalidRequest("that is not a part of the passport")
-    correction = CorrectionRow(pid=row.pid, section=section, text=cleaned, created_at=utcnow())
-    session.add(correction)
     forget_draft(session, row.pid)
+    return _add_correction(session, person, row.pid, section, cleaned, source)
+
+
+# What care staff read when the person pressed "Please come and talk to me" instead of writing.
+TALK_TEXT = "Please come and talk to me about my passport. I pressed the button to ask: I did not write anything."
+
+
+def request_talk(session: Session, *, person: Principal, source: str | None = None) -> Correction:
+    """The person asks care staff to come and talk to them, without writing: a correction request with a fixed
+    text, on the staff list like any other. Asking again while one is still waiting adds nothing; anything the
+    person was writing is kept for them."""
+    row = _own(session, person)
+    waiting = session.exec(
+        select(CorrectionRow).where(
+            CorrectionRow.pid == row.pid, CorrectionRow.text == TALK_TEXT, col(CorrectionRow.resolved_at).is_(None)
+        )
+    ).first()
+    if waiting is not None:
+        return _correction(waiting)
+    return _add_correction(session, person, row.pid, None, TALK_TEXT, source, kind="talk")
+
+
+def _add_correction(
+    session: Session,
+    person: Principal,
+    pid: str,
+    section: str | None,
+    text: str,
+    source: str | None,
+    kind: str | None = None,
+) -> Correction:
+    correction = CorrectionRow(pid=pid, section=section, text=text, created_at=utcnow())
+    session.add(correction)
     session.flush()  # its id
+    detail: dict[str, str | None] = {"section": section} if kind is None else {"section": section, "kind": kind}
     audit.record(
         session,
         actor=audit.actor_of(person, source),
         action="correction_request",
-        pid=row.pid,
-        detail=json.dumps({"section": section}),
+        pid=pid,
+        detail=json.dumps(detail),
     )
     return _correction(correction)
 

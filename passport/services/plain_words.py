@@ -100,6 +100,8 @@ def describe(row: AuditEntry, names: Mapping[str, str]) -> PlainEvent | None:
             f"{who} shared part of your passport with {to} without asking you, to keep you safe.",
             f"The reason they gave: {detail.get('reason', '')}",
         )
+    if row.action == "correction_request" and detail.get("kind") == "talk":
+        return PlainEvent(when, "You asked care staff to come and talk to you.")
     sentence = _SENTENCES.get(row.action)
     if sentence is None:
         return None

@@ -3,6 +3,7 @@ seen it, who can see what, and "something is wrong"; and what a person's session
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +37,14 @@ def follow(page: Page, name: str, key: str = "Enter") -> None:
     if target.count() == 0:
         target = page.get_by_role("button", name=name, exact=True)
     target.first.focus()
+    press_and_wait(page, key)
+
+
+def change_and_confirm(page: Page, name: str, key: str = "Enter") -> None:
+    """Follow a consent button (a link, so Enter), then say yes on "Are you sure?" with ``key`` (Enter or Space)."""
+    follow(page, name)
+    assert page.get_by_role("heading", level=1).inner_text() == "Are you sure?"
+    page.get_by_role("button", name=re.compile(r"^Yes, ")).focus()
     press_and_wait(page, key)
 
 
@@ -89,8 +98,8 @@ def test_the_person_reads_their_passport_sees_the_scan_changes_consent_and_repor
     assert "Hello, Arthur." in main.inner_text()
     assert "I was a bus driver for thirty years." in main.inner_text()
     assert "Self-propelled wheelchair" in main.inner_text()
-    assert "It comes with you when you move." in main.inner_text()
-    assert "This helped" in main.inner_text() and "We do not know yet" in main.inner_text()
+    assert "It comes with me when I move." in main.inner_text()
+    assert "This helped me." in main.inner_text() and "We do not know yet" in main.inner_text()
     assert "HMP Wymott keeps your passport now." in main.inner_text()
     assert "They can see all of it." in main.inner_text()
     assert page.locator("dfn", has_text="assessment").count() == 1
@@ -114,7 +123,7 @@ def test_the_person_reads_their_passport_sees_the_scan_changes_consent_and_repor
     check_accessibility(page, "me-consent")
     follow(page, "Change what councils can see")
     assert page.get_by_role("heading", level=1).inner_text() == "What councils can see"
-    follow(page, "Stop them seeing this (Services and how well they worked)", key="Space")
+    change_and_confirm(page, "Stop them seeing this part: Services and how well they worked", key="Space")
     status = page.get_by_role("status")
     assert "Councils can no longer see Services and how well they worked." in status.inner_text()
     cannot = page.locator("section", has=page.get_by_role("heading", name="They cannot see these parts"))
@@ -170,21 +179,22 @@ def test_letting_them_see_it_again_and_pressing_twice(site: Site, page: Page) ->
     pid = site.create_passport()
     sign_in_by_keyboard(site, page, pid)
     page.goto(f"{site.url}/me/consent/health")
-    follow(page, "Stop them seeing this (My equipment)")
+    change_and_confirm(page, "Stop them seeing this part: My equipment")
     assert "NHS staff can no longer see My equipment." in page.get_by_role("status").inner_text()
     # The same form sent again (a double press, or the back button) must not make an empty new version.
-    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    csrf = page.locator("#idle-warning").get_attribute("data-csrf")
     again: dict[str, str | float | bool] = {
         "csrf": csrf or "",
         "audience": "health",
         "section": "equipment",
         "allow": "0",
+        "sure": "yes",
     }
     response = page.request.post(f"{site.url}/me/consent", form=again)
     assert response.ok and "NHS staff can no longer see My equipment." in response.text()
     assert api_get(site, f"/v1/passports/{pid}")["ver"] == 2
-    follow(page, "Let them see this (My equipment)")
-    assert "NHS staff can see My equipment again." in page.get_by_role("status").inner_text()
+    change_and_confirm(page, "Let them see this part: My equipment")
+    assert "NHS staff can see My equipment again." in page.get_by_role("status").inner_text()  # stopped before
     current = api_get(site, f"/v1/passports/{pid}")
     assert current["ver"] == 3
     assert "equipment" in parse_content(current["content"]).consent.permitted_sections("health")
@@ -285,7 +295,7 @@ def test_the_pages_work_without_javascript(site: Site, browser: Browser) -> None
         sign_in_by_keyboard(site, page, pid)
         response = page.goto(f"{site.url}/me/consent/probation")
         assert response is not None and "default-src 'none'" in response.headers["content-security-policy"]
-        follow(page, "Stop them seeing this (Leaving prison)")
+        change_and_confirm(page, "Stop them seeing this part: Leaving prison")
         assert "Probation can no longer see Leaving prison." in page.get_by_role("status").inner_text()
         page.goto(f"{site.url}/me/wrong?part=release_plan")
         assert page.get_by_label("Which part is wrong?").input_value() == "release_plan"

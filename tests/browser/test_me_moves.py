@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Site, check_accessibility
-from tests.browser.test_me import api_get, follow, sign_in_by_keyboard
+from tests.browser.test_me import api_get, change_and_confirm, follow, sign_in_by_keyboard
 
 MOVED = "Your passport has moved to HMP Risley."
 HELP = "Staff there can help you change who sees it."
@@ -46,7 +46,7 @@ def test_after_a_handover_the_pages_say_where_the_passport_is_and_offer_no_chang
     sign_in_by_keyboard(site, page, pid)
     page.goto(f"{site.url}/me/consent/local_authority")  # open before the move, pressed after it
     hand_over_to_risley(site, pid)
-    follow(page, "Stop them seeing this (Services and how well they worked)", key="Space")
+    follow(page, "Stop them seeing this part: Services and how well they worked")
     assert page.get_by_role("heading", level=1).inner_text() == "You cannot change this here"
     main = page.locator("main").inner_text()
     assert MOVED in main and HELP in main and "We have not changed anything." in main
@@ -67,7 +67,7 @@ def test_after_a_handover_the_pages_say_where_the_passport_is_and_offer_no_chang
     check_accessibility(page, "me-consent-moved")
     page.goto(f"{site.url}/me/consent/local_authority")
     assert MOVED in page.locator("main").inner_text()
-    assert page.get_by_role("button", name="Stop them seeing this", exact=False).count() == 0
+    assert page.get_by_role("link", name="Stop them seeing this", exact=False).count() == 0
     assert "HMP Risley can still see all of your passport." in page.locator("main").inner_text()
     for path in ("/me", "/me/consent", "/me/consent/local_authority", "/me/seen"):
         page.goto(f"{site.url}{path}")
@@ -99,7 +99,7 @@ def test_withdrawing_what_the_card_shows_asks_for_a_new_card_and_tells_care_staf
     sign_in_by_keyboard(site, page, pid)
     follow(page, "Who can see what")
     follow(page, "Change what reception staff can see")
-    follow(page, "Stop them seeing this (My equipment)", key="Space")
+    change_and_confirm(page, "Stop them seeing this part: My equipment", key="Space")
     status = page.get_by_role("status").inner_text()
     assert "Reception staff who scan your new card will not see My equipment." in status
     assert "Your card is out of date. You need a new card." in status
@@ -125,6 +125,6 @@ def test_withdrawing_what_the_card_shows_asks_for_a_new_card_and_tells_care_staf
     page.reload()
     assert "out of date" not in page.locator("main").inner_text()
     page.goto(f"{site.url}/me/consent/reception_card")
-    follow(page, "Let them see this (Leaving prison)", key="Space")  # nothing the card shows
+    change_and_confirm(page, "Let them see this part: Leaving prison", key="Space")  # nothing the card shows
     status = page.get_by_role("status").inner_text()
     assert "We have saved this." in status and "new card" not in status

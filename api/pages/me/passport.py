@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import day
 from api.pages.common.session import PersonSession
+from api.pages.me import easy_read
 from api.pages.me.page import organisation_names, own_content, page
 from api.pages.me.words import PART_ICONS, sentence
-from passport.services import describe_all, own_audit, transaction
+from passport.services import describe_all, own_audit, today_utc, transaction
 
 router = APIRouter(include_in_schema=False)
 MAX_EVENTS_SHOWN = 200
@@ -32,6 +35,8 @@ def passport_page(request: Request, web: PersonSession, deployment: DeploymentDe
         day=day,
         sentence=sentence,
         part_icons=PART_ICONS,
+        easy=easy_read,
+        today=today_utc(int(time.time())),
     )
 
 

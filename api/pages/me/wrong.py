@@ -1,4 +1,5 @@
-"""Something is wrong: the person tells care staff, in their own words, what in their passport is not right.
+"""Something is wrong: the person tells care staff, in their own words, what in their passport is not right; or,
+with one button and no writing, asks them to come and talk.
 
 Writing takes time. What the person writes is kept for them on the server as they go (``/me/still-here``, from
 /static/me-idle.js), so that if their pages close before they send it, it waits for them when they sign in again;
@@ -18,7 +19,14 @@ from api.pages.common.render import redirect
 from api.pages.common.session import PersonSession, SignInNeeded, check_csrf
 from api.pages.me.page import page
 from api.pages.me.words import WRONG_PARTS
-from passport.services import MAX_CORRECTION_CHARS, keep_draft, own_draft, request_correction, transaction
+from passport.services import (
+    MAX_CORRECTION_CHARS,
+    keep_draft,
+    own_draft,
+    request_correction,
+    request_talk,
+    transaction,
+)
 from schemas.errors import InvalidContent, InvalidRequest
 
 router = APIRouter(include_in_schema=False)
@@ -115,4 +123,21 @@ def report_wrong(
 @router.get("/me/wrong/sent")
 def wrong_sent_page(request: Request, web: PersonSession) -> HTMLResponse:
     """Thank you: care staff have been told, and will talk to the person."""
-    return page(request, "me_wrong_sent.html", web, "/me/wrong")
+    return page(request, "me_wrong_sent.html", web, "/me/wrong", talk=False)
+
+
+@router.post("/me/talk")
+def ask_to_talk(
+    request: Request, web: PersonSession, deployment: DeploymentDep, source: SourceDep, csrf: CsrfField = ""
+) -> Response:
+    """Please come and talk to me: care staff are asked, on their list, without the person writing anything."""
+    check_csrf(web.csrf, csrf)
+    with transaction(deployment.engine) as session:
+        request_talk(session, person=web.principal, source=source)
+    return redirect("/me/talk/sent")
+
+
+@router.get("/me/talk/sent")
+def talk_sent_page(request: Request, web: PersonSession) -> HTMLResponse:
+    """Thank you: care staff have been asked to come and talk to the person."""
+    return page(request, "me_wrong_sent.html", web, "/me/wrong", talk=True)

@@ -18,6 +18,15 @@ from api.pages.staff.words import day, options, organisation, say
 
 ORG_HINT = "An organisation id, for example la:E07000127 (a council), health:RW4 (NHS) or prison:WYI."
 LA_HINT = "A council id: la: then its ONS code, for example la:E08000012."
+EASY_READ_HINT = (
+    "One short sentence the person reads on their own pages, as they would say it. No hard words. "
+    "Leave blank and their pages say it simply for them."
+)
+
+
+def _easy_read(example: str) -> Field:
+    hint = f"{EASY_READ_HINT} For example: {example}"
+    return Field("easy_read", "Easy read for the person", optional=True, hint=hint)
 
 
 # Needs ----------------------------------------------------------------------------------------------------------
@@ -34,6 +43,7 @@ def _need_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ...]:
         Field("summary", "What the need is", "textarea", hint="In plain words, as the next prison should read it."),
         Field("how_met", "How it is met", "textarea", optional=True),
         Field("source_assessment", "The assessment that found it", "select", assessments, optional=True),
+        _easy_read("I need help to wash and shower. A carer helps me every morning."),
     )
 
 
@@ -66,6 +76,7 @@ def _equipment_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, 
         Field("condition", "Condition", hint="For example: good, worn, needs repair.", short=True),
         Field("review_due", "Review due", "date", optional=True),
         Field("summary", "Notes", "textarea", optional=True),
+        _easy_read("I use my wheelchair when I go out of my cell."),
     )
 
 
@@ -98,6 +109,7 @@ def _service_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ..
         ),
         Field("note", "Why: what worked or did not", "textarea", optional=True),
         Field("summary", "Other notes", "textarea", optional=True),
+        _easy_read("A healthcare assistant helps me shower every morning. This helps me."),
     )
 
 
