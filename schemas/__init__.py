@@ -143,6 +143,7 @@ from schemas.primitives import (
     Text,
     clean_text,
 )
+from schemas.statistics import ReleaseFiguresOut, ReleaseStatsOut, Suppressed
 
 __all__ = [
     "AUDIENCES",
@@ -242,7 +243,9 @@ __all__ = [
     "RecordIncomplete",
     "RecordedBy",
     "Referral",
+    "ReleaseFiguresOut",
     "ReleasePlan",
+    "ReleaseStatsOut",
     "ReleaseType",
     "Responsibility",
     "Role",
@@ -256,6 +259,7 @@ __all__ = [
     "SocialWork",
     "StaleVersion",
     "Subject",
+    "Suppressed",
     "Text",
     "TokenError",
     "TokenExpired",
