@@ -30,6 +30,7 @@ from schemas.consent import (
     Audience,
     AudienceConsent,
     Consent,
+    ConsentGiver,
     ConsentMethod,
     DisclosableSection,
     ListSection,
@@ -41,6 +42,7 @@ from schemas.eligibility import (
     CARE_ACT_OUTCOMES,
     Band,
     CareActOutcome,
+    ChildInNeedAssessment,
     Eligibility,
     EligibilityScheme,
     EnglandEligibility,
@@ -127,7 +129,7 @@ from schemas.notices import (
     Uuid4,
 )
 from schemas.organisations import DIRECTORY_FILE, directory, find_organisation_name, organisation_kind
-from schemas.person import AboutMe, Communication, Subject
+from schemas.person import AboutMe, Communication, Subject, eighteenth_birthday
 from schemas.primitives import (
     MAX_ITEM_ID_LENGTH,
     MAX_LIST_ITEMS,
@@ -181,9 +183,11 @@ __all__ = [
     "ChainError",
     "ChiIdentifier",
     "ChiNumber",
+    "ChildInNeedAssessment",
     "Communication",
     "ConfigurationError",
     "Consent",
+    "ConsentGiver",
     "ConsentMethod",
     "ContentModel",
     "ContentTooLarge",
@@ -277,6 +281,7 @@ __all__ = [
     "content_to_claims",
     "describe_errors",
     "directory",
+    "eighteenth_birthday",
     "find_organisation_name",
     "is_org_id",
     "mod11_check_digit",

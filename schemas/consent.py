@@ -15,7 +15,16 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 
 from schemas.identifiers import RecordedBy
-from schemas.primitives import MAX_LIST_ITEMS, ContentModel, IsoDate, ItemId, _FieldRuleError, _repeats
+from schemas.primitives import (
+    MAX_LIST_ITEMS,
+    ContentModel,
+    FieldPath,
+    IsoDate,
+    ItemId,
+    ShortText,
+    _FieldRuleError,
+    _repeats,
+)
 
 SectionName = Literal[
     "subject",
@@ -69,6 +78,12 @@ ConsentMethod = Literal["signed", "verbal", "verbal_with_advocate", "best_intere
 decision is taken for a person who lacks capacity (Mental Capacity Act 2005 s.4; in Scotland the Adults with
 Incapacity (Scotland) Act 2000). ``self_service``: the person set it themselves, signed in to their own pages."""
 
+ConsentGiver = Literal["person", "parental_responsibility"]
+"""Who gave consent: the person, or for a child (under 18) someone with parental responsibility for them
+(Children Act 1989 s.3; a parent, a guardian, or a council under a care order, s.33(3)). Young people of 16 and 17
+are presumed to have capacity and usually give it themselves (Mental Capacity Act 2005 s.2(5), and Gillick
+competence below 16)."""
+
 SECTIONS: tuple[SectionName, ...] = get_args(SectionName)
 """Every section, in the order of the fields of ``PassportContent``."""
 
@@ -112,11 +127,14 @@ class Withdrawal(ContentModel):
 
 
 class Consent(ContentModel):
-    """The person's consent: how and when it was given, per audience, and any withdrawals since."""
+    """The person's consent: how, when and by whom it was given, per audience, and any withdrawals since."""
 
     recorded_at: IsoDate
     recorded_by: RecordedBy
     how: ConsentMethod
+    # Absent in records made before it was asked: the person, unless the record says otherwise.
+    given_by: ConsentGiver | None = None
+    given_by_name: ShortText | None = None  # with parental responsibility: their name and role ("Sam Jones, mother")
     # An audience that is absent is permitted nothing.
     audiences: Mapping[Audience, AudienceConsent]
     withdrawals: tuple[Withdrawal, ...] = Field(default=(), max_length=MAX_LIST_ITEMS)
@@ -125,11 +143,16 @@ class Consent(ContentModel):
     def _withdrawals_follow_consent(self) -> Consent:
         # A withdrawal dated before the consent it would withdraw belongs to an earlier consent, which this
         # record replaced; keeping it would make the current consent ambiguous.
-        problems = [
+        problems: list[tuple[FieldPath, str]] = [
             (("withdrawals", i, "withdrawn_at"), "must not be before the consent's recorded_at")
             for i, w in enumerate(self.withdrawals)
             if w.withdrawn_at < self.recorded_at
         ]
+        # Someone else giving consent must be named, so that anyone can ask them; the person needs no name here.
+        if self.given_by == "parental_responsibility" and self.given_by_name is None:
+            problems.append((("given_by_name",), "is required when given_by is parental_responsibility"))
+        if self.given_by != "parental_responsibility" and self.given_by_name is not None:
+            problems.append((("given_by_name",), "must be absent unless given_by is parental_responsibility"))
         if problems:
             raise _FieldRuleError(*problems)
         return self

@@ -28,7 +28,7 @@ from schemas.care import (
     SocialWork,
 )
 from schemas.consent import LIST_SECTIONS, Consent, ListSection
-from schemas.eligibility import Eligibility
+from schemas.eligibility import ChildInNeedAssessment, Eligibility
 from schemas.errors import InvalidContent
 from schemas.person import AboutMe, Communication, Subject
 from schemas.primitives import MAX_LIST_ITEMS, ContentModel, FieldPath, _FieldRuleError
@@ -63,7 +63,12 @@ class PassportContent(ContentModel):
 
     @model_validator(mode="after")
     def _references_hold(self) -> PassportContent:
-        problems = [*self._duplicate_ids(), *self._unknown_sources(), *self._unknown_withholds()]
+        problems = [
+            *self._duplicate_ids(),
+            *self._unknown_sources(),
+            *self._unknown_withholds(),
+            *self._only_for_a_child(),
+        ]
         if problems:
             raise _FieldRuleError(*problems)
         return self
@@ -106,6 +111,16 @@ class PassportContent(ContentModel):
                 if item_id not in known:
                     path = ("consent", "audiences", audience, "withhold_items", index)
                     yield path, "must name the id of an item in this passport"
+
+    def _only_for_a_child(self) -> Iterator[tuple[FieldPath, str]]:
+        # Children Act 1989 s.105(1): a child is a person under 18. Only a child is assessed as a child in need,
+        # and parental responsibility (s.3) ends at 18, so after that only the person can consent.
+        for index, item in enumerate(self.eligibility):
+            if isinstance(item, ChildInNeedAssessment) and not self.subject.is_child_on(item.assessed_on):
+                yield ("eligibility", index, "assessed_on"), "must be before the person turned 18 (a child in need)"
+        consent = self.consent
+        if consent.given_by == "parental_responsibility" and not self.subject.is_child_on(consent.recorded_at):
+            yield ("consent", "given_by"), "can be parental_responsibility only while the person is under 18"
 
 
 def _item_id(item: ContentModel) -> str | None:

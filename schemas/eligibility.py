@@ -1,13 +1,16 @@
 """Eligibility determinations, one model per legal scheme, never converted from one scheme into another.
 
-England, Wales and Scotland decide eligibility for care and support under different law, and an older record
-may still carry a Fair Access to Care Services band. A passport crosses those borders carrying each
-determination exactly as it was made, so :data:`Eligibility` is a union told apart by ``scheme``:
+England, Wales and Scotland decide eligibility for care and support under different law, an older record
+may still carry a Fair Access to Care Services band, and a young person in the children and young people's
+secure estate is assessed as a child. A passport crosses those borders carrying each determination exactly as
+it was made, so :data:`Eligibility` is a union told apart by ``scheme``:
 
 - ``england_care_act_2015``: Care and Support (Eligibility Criteria) Regulations 2015 (SI 2015/313), reg 2;
 - ``wales_sswb_2015``: Care and Support (Eligibility) (Wales) Regulations 2015 (SI 2015/1578), reg 3;
 - ``scotland_nec_2009``: the National Standard Eligibility Criteria (Scottish Government, 2009);
-- ``legacy_facs``: Fair Access to Care Services (Department of Health, 2003; "Prioritising need", 2010).
+- ``legacy_facs``: Fair Access to Care Services (Department of Health, 2003; "Prioritising need", 2010);
+- ``england_children_act_1989``: a child in need, Children Act 1989 s.17 (a person under 18, s.105(1)),
+  assessed by a council under Working Together to Safeguard Children (2023), chapter 3.
 
 Each model refuses the fields of the others, so a record that mixes schemes fails on the foreign field.
 """
@@ -18,8 +21,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StrictBool, model_validator
 
-from schemas.identifiers import OrgId, RecordedBy
-from schemas.primitives import ContentModel, IsoDate, ItemId, _FieldRuleError, _repeats
+from schemas.identifiers import LocalAuthorityId, OrgId, RecordedBy
+from schemas.primitives import ContentModel, IsoDate, ItemId, Text, _FieldRuleError, _repeats
 
 CareActOutcome = Literal[
     "managing_and_maintaining_nutrition",
@@ -57,7 +60,9 @@ WalesOutcomeArea = Literal[
 ]
 """The outcome areas of the Care and Support (Eligibility) (Wales) Regulations 2015, reg 3(b)(i)-(vii)."""
 
-EligibilityScheme = Literal["england_care_act_2015", "wales_sswb_2015", "scotland_nec_2009", "legacy_facs"]
+EligibilityScheme = Literal[
+    "england_care_act_2015", "wales_sswb_2015", "scotland_nec_2009", "legacy_facs", "england_children_act_1989"
+]
 """The eligibility schemes a passport can carry."""
 
 Band = Literal["critical", "substantial", "moderate", "low"]
@@ -100,16 +105,21 @@ class EnglandOutcomes(ContentModel):
         return tuple(name for name in CARE_ACT_OUTCOMES if not getattr(self, name).able)
 
 
-class _Determination(ContentModel):
-    """What every eligibility determination carries: its scheme, who made it and when."""
+class _Assessed(ContentModel):
+    """What every determination carries: its scheme, who made it and when."""
 
     scheme: EligibilityScheme
     id: ItemId | None = None
     assessed_by: OrgId
     assessed_on: IsoDate
-    eligible: StrictBool
     recorded_at: IsoDate | None = None
     recorded_by: RecordedBy | None = None
+
+
+class _Determination(_Assessed):
+    """An adult's determination: whether they are eligible for care and support."""
+
+    eligible: StrictBool
 
 
 class EnglandEligibility(_Determination):
@@ -177,8 +187,33 @@ class LegacyFacsEligibility(_Determination):
     band: Band
 
 
+class ChildInNeedAssessment(_Assessed):
+    """A council's assessment of a child under the Children Act 1989 s.17: whether they are a child in need, and
+    in short the plan made for them. Kept as made after the person turns 18; as an adult they are assessed
+    afresh under the Care Act (a transition assessment, s.58, when they turn 18 around their release)."""
+
+    scheme: Literal["england_children_act_1989"]
+    assessed_by: LocalAuthorityId  # only a council assesses a child in need (s.17(1), s.105(1))
+    child_in_need: StrictBool
+    plan_summary: Text | None = None  # the child in need plan, in short
+
+    @model_validator(mode="after")
+    def _plan_only_for_a_child_in_need(self) -> ChildInNeedAssessment:
+        # A child in need plan follows a finding that the child is in need; a plan beside "not in need" would
+        # make the signed record contradict itself.
+        if not self.child_in_need and self.plan_summary is not None:
+            raise _FieldRuleError((("plan_summary",), "must be absent when child_in_need is false"))
+        return self
+
+    @property
+    def eligible(self) -> bool:
+        """Whether services are owed: a child in need may be given them (s.17(1)), the way an adult's eligible
+        needs are met."""
+        return self.child_in_need
+
+
 Eligibility = Annotated[
-    EnglandEligibility | WalesEligibility | ScotlandEligibility | LegacyFacsEligibility,
+    EnglandEligibility | WalesEligibility | ScotlandEligibility | LegacyFacsEligibility | ChildInNeedAssessment,
     Field(discriminator="scheme"),
 ]
 """An eligibility determination under one scheme, told apart by ``scheme``."""

@@ -6,6 +6,8 @@ Society "This is me" and the PRSB "About Me" standard), and is kept apart from a
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field, StrictBool, model_validator
 
 from schemas.identifiers import Identifier
@@ -25,6 +27,15 @@ _MAX_IDENTIFIERS = 20
 _MAX_GIVEN_NAMES = 10
 
 
+def eighteenth_birthday(date_of_birth: date) -> date:
+    """The day a person born on ``date_of_birth`` turns 18 and is no longer a child (Children Act 1989
+    s.105(1)); one born on 29 February turns 18 on 1 March (Family Law Reform Act 1969 s.9)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 18)
+    except ValueError:
+        return date(date_of_birth.year + 18, 3, 1)
+
+
 class Subject(ContentModel):
     """Whose passport this is: validated identifiers, names, date of birth and preferred language."""
 
@@ -41,6 +52,10 @@ class Subject(ContentModel):
         if repeats:
             raise _FieldRuleError(*((("identifiers", i), "repeats an identifier given before") for i in repeats))
         return self
+
+    def is_child_on(self, day: date) -> bool:
+        """Whether the person is under 18 on ``day``."""
+        return day < eighteenth_birthday(self.date_of_birth)
 
     def display_identifiers(self) -> dict[str, str]:
         """The first identifier of each system, in order: ``{"noms": "A4821KD", "nhs": "9434765919"}``."""

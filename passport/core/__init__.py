@@ -27,6 +27,7 @@ from passport.core.identity import (
     revoke_key,
     rotate_key,
 )
+from passport.core.notices import transition_assessment_due
 from passport.core.qr import MAX_IMAGE_BYTES, decode_image, jws_from_scan, qr_text, qr_version, render_png, render_svg
 from passport.core.verification import Verification, verify_token, verify_versions
 from passport.core.versions import PID_PATTERN, VCT, Custody, Handover, HandoverReason, Version, issue_version
@@ -70,6 +71,7 @@ __all__ = [
     "render_svg",
     "revoke_key",
     "rotate_key",
+    "transition_assessment_due",
     "unsafe_claimed_issuer",
     "verify_history",
     "verify_token",

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from crypto import SigningKey, TrustStore, sign_compact
 from passport.core.verification import Verification, verify_token
-from schemas import describe_errors
+from schemas import describe_errors, eighteenth_birthday
 from schemas.errors import NoticeInvalid, PassportError
 from schemas.notices import NoticeClaims, ReceiptClaims
 
@@ -53,10 +53,7 @@ def transition_assessment_due(date_of_birth: date, expected_release: date) -> bo
     """Care Act 2014 s.58: a young person turning 18 in the year before release or within six months after it
     needs a transition assessment, and the notice says so. (A fixed window around the release, not today's
     date, so that the flag does not change by itself as time passes.)"""
-    try:
-        eighteenth = date_of_birth.replace(year=date_of_birth.year + 18)
-    except ValueError:  # born on 29 February: 18 on 1 March
-        eighteenth = date(date_of_birth.year + 18, 3, 1)
+    eighteenth = eighteenth_birthday(date_of_birth)
     return expected_release - timedelta(days=365) < eighteenth <= expected_release + timedelta(days=183)
 
 

@@ -240,6 +240,7 @@ def _with_consent(
         "recorded_at": max(today, consent["recorded_at"]),
         "recorded_by": by,
         "how": "self_service",
+        "given_by": "person",  # they set it themselves, whoever gave the consent it replaces
         "audiences": audiences,
         "withdrawals": [],
     }

@@ -10,7 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DeploymentDep, SourceDep
 from api.pages.common.session import StaffSession
 from api.pages.staff.amend import Editor
-from api.pages.staff.forms.consent import build_consent, consent_parts, consent_renames, consent_values
+from api.pages.staff.forms.consent import (
+    build_consent,
+    check_given_by,
+    consent_parts,
+    consent_renames,
+    consent_values,
+)
 from api.pages.staff.forms.fields import Values
 from api.pages.staff.page import Pid, Posted, page, require_csrf
 from api.pages.staff.saving import Edit, Shown, editable, save
@@ -67,6 +73,7 @@ def _consent_edit(sheet: _ConsentSheet) -> Edit:
         done=f"/staff/passports/{sheet.pid}",
         saved="consent",
         renames=lambda values: consent_renames(),
+        check=check_given_by,
         values_of=consent_values,
     )
 

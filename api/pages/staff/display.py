@@ -17,8 +17,9 @@ from api.pages.staff.page import person_name
 from api.pages.staff.reviews import Review, review_due, tag_for
 from api.pages.staff.reviews import today as server_today
 from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, WORDS, day, organisation, say
+from passport.core import transition_assessment_due
 from passport.services import StoredVersion
-from schemas import AUDIENCES, PassportContent
+from schemas import AUDIENCES, Consent, PassportContent, eighteenth_birthday
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,33 @@ def consent_rows(content: PassportContent, named: Mapping[str, str]) -> list[Row
     return rows
 
 
+def consent_given(consent: Consent) -> str:
+    """Who gave consent, as a sentence ("" when the record does not say, as records made before it was asked)."""
+    if consent.given_by == "parental_responsibility":
+        return f"Given for them by {consent.given_by_name}, who has parental responsibility (they are under 18)."
+    return "Given by the person." if consent.given_by == "person" else ""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A young person who turns 18 around their release, when adult care must be ready (Care Act 2014 s.58)."""
+
+    turns_18: date
+    release: date
+
+
+def transition_flag(content: PassportContent) -> Transition | None:
+    """The transition assessment the passport flags, by the same rule the release notice follows; ``None`` when
+    there is no release date or the person does not turn 18 around it."""
+    plan = content.release_plan
+    if plan is None or plan.expected_date is None:
+        return None
+    born = content.subject.date_of_birth
+    if not transition_assessment_due(born, plan.expected_date):
+        return None
+    return Transition(eighteenth_birthday(born), plan.expected_date)
+
+
 def reviews_due(sections: list[Section]) -> list[Review]:
     """The items whose review is overdue or due soon, the earliest first."""
     found = [item.review for section in sections for item in section.shown if item.review is not None]
@@ -104,6 +132,8 @@ def record_context(
         "reviews": reviews_due(sections),
         "consent": content.consent,
         "consent_rows": consent_rows(content, item_names(stored.content)),
+        "consent_given": consent_given(content.consent),
+        "transition": transition_flag(content),
         "issuer": organisation(stored.issuer, names),
     }
 
@@ -171,14 +201,15 @@ def _row(f: Field, value: object, names: Mapping[str, str]) -> Row | None:
     if not value:
         return None
     text = str(value)
+    # An organisation by name, as this service knows it first, whether typed or chosen from a list of councils.
+    if f.name in ("by", "authority", "assessed_by", "destination_authority"):
+        return Row(label, organisation(text, names))
     if f.kind in ("select", "radios"):
         return Row(label, dict(f.options).get(text, text))
     if f.kind == "date":
         return Row(label, day(text))
     if f.kind == "lines":
         return Row(label, entries=tuple(text.splitlines()))
-    if f.name in ("by", "authority", "assessed_by", "destination_authority"):
-        return Row(label, organisation(text, names))
     if f.name in ("language", "interpreter") and text in WORDS["language"]:
         return Row(label, f"{WORDS['language'][text]} ({text})")
     return Row(label, text)

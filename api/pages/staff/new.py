@@ -17,7 +17,12 @@ from api.deps import DeploymentDep, SourceDep
 from api.pages.common.render import redirect
 from api.pages.common.session import StaffSession
 from api.pages.staff.amend import Editor
-from api.pages.staff.forms.consent import build_new_passport, new_passport_parts, new_passport_renames
+from api.pages.staff.forms.consent import (
+    build_new_passport,
+    check_given_by,
+    new_passport_parts,
+    new_passport_renames,
+)
 from api.pages.staff.forms.fields import (
     Checked,
     Field,
@@ -108,7 +113,7 @@ def post_new_passport(
     editor = Editor(web.principal, int(time.time()))
     parts = (REASON, *new_passport_parts())
     values = read_values(posted, parts)
-    checked = check_required(values, parts[1:])
+    checked = check_required(values, parts[1:], check_given_by(values))
     content: PassportContent | None = None
     try:
         content = parse_content(build_new_passport(values, editor))

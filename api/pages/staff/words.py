@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from api.pages.common.render import day as common_day
 from api.pages.staff.forms.fields import as_text
-from schemas import find_organisation_name, organisation_kind
+from schemas import directory, find_organisation_name, organisation_kind
 
 CARE_ACT_OUTCOME_WORDS: Mapping[str, str] = {
     # Care and Support (Eligibility Criteria) Regulations 2015, reg 2(2)(a)-(j).
@@ -116,6 +116,18 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "wales_sswb_2015": "Wales: Social Services and Well-being Act 2014",
         "scotland_nec_2009": "Scotland: national eligibility criteria (2009)",
         "legacy_facs": "Fair Access to Care Services (before 2015)",
+        "england_children_act_1989": "Under 18: child in need (Children Act 1989, section 17)",
+    },
+    "consent_given_by": {
+        "person": "The person",
+        "parental_responsibility": "Someone with parental responsibility (the person is under 18)",
+    },
+    "release_type": {
+        "conditional_release": "Conditional release (automatic, part way through the sentence)",
+        "licence": "Release on licence",
+        "parole": "Parole (the Parole Board decided)",
+        "end_of_sentence": "End of sentence",
+        "home_detention_curfew": "Home detention curfew (early, with an electronic tag)",
     },
     "unable_reason": {
         "without_assistance": "Cannot do it without help",
@@ -216,3 +228,12 @@ def organisation(org: object, names: Mapping[str, str] = MappingProxyType({})) -
     neither knows by what kind it is, with its id for staff to look up: "a council (la:E09000099)"."""
     text = str(org)
     return find_organisation_name(text, names) or f"{organisation_kind(text)} ({text})"
+
+
+def council_options(*keep: object) -> tuple[tuple[str, str], ...]:
+    """Every council the directory of organisations lists, as ``(id, name)`` sorted by name, to choose one by
+    name; with any of ``keep`` (a passport's stored council) that the directory does not list, so that what was
+    recorded is still shown and kept."""
+    listed = {org: name for org, name in directory().items() if org.startswith("la:")}
+    kept = {text: organisation(text) for text in map(as_text, keep) if text and text not in listed}
+    return tuple(sorted((listed | kept).items(), key=lambda council: (council[1].casefold(), council[0])))

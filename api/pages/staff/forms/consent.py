@@ -16,7 +16,7 @@ from typing import Any
 
 from api.pages.staff.amend import Editor
 from api.pages.staff.forms import FORMS
-from api.pages.staff.forms.fields import Checked, Field, FieldKind, Group, Part, Values, chosen, text
+from api.pages.staff.forms.fields import Checked, Field, FieldKind, Group, Part, Values, chosen, compact, text
 from api.pages.staff.forms.person import build_subject, subject_parts, subject_renames
 from api.pages.staff.words import options, say
 from schemas import AUDIENCES, DISCLOSABLE_SECTIONS, LIST_SECTIONS, parse_content
@@ -56,13 +56,45 @@ def consent_parts(content: Mapping[str, Any]) -> tuple[Part, ...]:
         hint = AUDIENCE_HINTS[audience]
         groups.append(Group(say("audience", audience), tuple(fields), hint, audience, boxed=True, heading=True))
     how = Field("how", "How the person gave consent", "select", options("consent_how", leave_out=("self_service",)))
-    return (how, *groups)
+    return (how, *GIVEN_BY, *groups)
+
+
+# Who gave consent: a young person in the children and young people's secure estate may have it given for them by
+# someone with parental responsibility (Children Act 1989 s.3), named with their role.
+GIVEN_BY = (
+    Field(
+        "given_by",
+        "Who gave consent",
+        "radios",
+        options("consent_given_by"),
+        optional=True,
+        hint="The person gives it, unless they are under 18 and someone with parental responsibility gives it.",
+    ),
+    Field(
+        "given_by_name",
+        "Name and role of the person with parental responsibility",
+        optional=True,
+        hint="For example: Sam Jones, mother. Or: Liverpool City Council, care order.",
+    ),
+)
+
+
+def check_given_by(values: Values) -> dict[str, str]:
+    """Who gave consent, said in staff's words before the schema says it in its own: someone with parental
+    responsibility is named, and a name is only for them."""
+    given_by, name = text(values, "given_by"), text(values, "given_by_name")
+    if given_by == "parental_responsibility" and name is None:
+        return {"given_by_name": "give their name and role, so that anyone can ask them."}
+    if given_by != "parental_responsibility" and name is not None:
+        return {"given_by_name": "leave this blank unless someone with parental responsibility gave consent."}
+    return {}
 
 
 def consent_values(content: Mapping[str, Any]) -> Values:
     """The consent form as the person's consent stands today (withdrawals taken into account)."""
     consent = parse_content(content).consent
     values: Values = {"how": "" if consent.how == "self_service" else consent.how}
+    values["given_by"], values["given_by_name"] = consent.given_by or "", consent.given_by_name or ""
     for audience in AUDIENCES:
         values[f"permit.{audience}"] = list(consent.permitted_sections(audience))
         values[f"withhold.{audience}"] = sorted(consent.withheld_items(audience))
@@ -88,12 +120,13 @@ def build_consent(values: Values, editor: Editor) -> dict[str, Any]:
     }
     if how := text(values, "how"):
         consent["how"] = how
-    return consent
+    return consent | compact({"given_by": text(values, "given_by"), "given_by_name": text(values, "given_by_name")})
 
 
 def consent_renames() -> dict[str, str]:
     """Where consent's errors go in its form."""
     renames = {f"audiences.{a}.permit": f"permit.{a}" for a in AUDIENCES}
+    renames |= {"given_by": "given_by", "given_by_name": "given_by_name"}
     return renames | {f"audiences.{a}.withhold_items": f"withhold.{a}" for a in AUDIENCES}
 
 

@@ -1,6 +1,8 @@
 """The form of an eligibility decision, one per legal scheme (``schemas/eligibility.py``): a decision is kept as
 it was made, so a form shows only its own scheme's fields. England's shows the ten Care Act outcomes, each
-achieved or not and, if not, why (Care and Support (Eligibility Criteria) Regulations 2015, reg 2)."""
+achieved or not and, if not, why (Care and Support (Eligibility Criteria) Regulations 2015, reg 2). A young
+person's child-in-need assessment (Children Act 1989 s.17) names the council, chosen by name, the finding and the
+plan in short."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from api.pages.staff.forms.fields import (
     text,
     yes_no,
 )
-from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, day, options, say
+from api.pages.staff.words import CARE_ACT_OUTCOME_WORDS, council_options, day, options, say
 from schemas.errors import InvalidRequest
 
 _ABLE = (("yes", "Can achieve it"), ("no", "Cannot achieve it"))
@@ -36,6 +38,8 @@ def _eligibility_parts(content: Mapping[str, Any], values: Values) -> tuple[Part
         Field("assessed_on", "Date of the decision", "date"),
     )
     eligible = Field("eligible", "Eligible for care and support?", "radios", YES_NO)
+    if scheme == CHILD_IN_NEED:
+        return _child_in_need_parts(values)
     if scheme == "england_care_act_2015":
         outcomes = tuple(
             Group(
@@ -76,6 +80,38 @@ def _eligibility_parts(content: Mapping[str, Any], values: Values) -> tuple[Part
     return (*common, Field("band", "Band", "select", options("band")), eligible)
 
 
+CHILD_IN_NEED = "england_children_act_1989"
+
+
+def _child_in_need_parts(values: Values) -> tuple[Part, ...]:
+    return (
+        Field("scheme", "Scheme", "hidden"),
+        Field(
+            "assessed_by",
+            "Council that assessed them",
+            "select",
+            council_options(values.get("assessed_by")),
+            hint="Children's services of the council where the young person lived or was found.",
+        ),
+        Field("assessed_on", "Date of the assessment", "date"),
+        Field(
+            "child_in_need",
+            "Is the young person a child in need?",
+            "radios",
+            YES_NO,
+            hint="Children Act 1989, section 17: under 18, and unlikely to be healthy or to develop well without "
+            "the council's services, or disabled.",
+        ),
+        Field(
+            "plan_summary",
+            "The child in need plan, in short",
+            "textarea",
+            optional=True,
+            hint="What the plan says will be done, and by whom. Leave blank if they are not a child in need.",
+        ),
+    )
+
+
 def kept_scheme(item: Mapping[str, Any], sent: Values) -> Values:
     """What was sent to change a decision, drawn under the decision's own scheme. Eligibility is a tagged union
     per scheme, never converted between schemes: the scheme is the stored item's, and a form that says another
@@ -88,8 +124,9 @@ def kept_scheme(item: Mapping[str, Any], sent: Values) -> Values:
 
 
 def _eligibility_values(item: Mapping[str, Any]) -> Values:
-    values: Values = {name: as_text(item.get(name)) for name in ("scheme", "assessed_by", "assessed_on", "band")}
-    for name in ("eligible", "significant_impact_on_wellbeing", "can_meet_alone_or_with_support"):
+    names = ("scheme", "assessed_by", "assessed_on", "band", "plan_summary")
+    values: Values = {name: as_text(item.get(name)) for name in names}
+    for name in ("eligible", "significant_impact_on_wellbeing", "can_meet_alone_or_with_support", "child_in_need"):
         values[name] = as_yes_no(item.get(name))
     values["needs_care_and_support_plan"] = as_yes_no(item.get("needs_care_and_support_plan"))
     values["outcome_areas"] = list(item.get("outcome_areas", []))
@@ -105,8 +142,12 @@ def _build_eligibility(values: Values) -> dict[str, Any]:
         "scheme": scheme,
         "assessed_by": text(values, "assessed_by"),
         "assessed_on": text(values, "assessed_on"),
-        "eligible": yes_no(values, "eligible"),
     }
+    if scheme == CHILD_IN_NEED:
+        return compact(
+            item | {"child_in_need": yes_no(values, "child_in_need"), "plan_summary": text(values, "plan_summary")}
+        )
+    item["eligible"] = yes_no(values, "eligible")
     if scheme == "england_care_act_2015":
         item["outcomes"] = {
             code: compact(
@@ -131,6 +172,8 @@ def _build_eligibility(values: Values) -> dict[str, Any]:
 
 
 def _eligibility_check(values: Values) -> dict[str, str]:
+    if values.get("child_in_need") == "no" and text(values, "plan_summary"):
+        return {"plan_summary": "leave this blank when they are not a child in need: there is no plan without one."}
     # reg 2(3): "unable to achieve" is always one of four findings, so it needs its reason.
     return {
         f"outcomes.{code}.reason": "choose why they cannot achieve this."
@@ -149,8 +192,11 @@ ELIGIBILITY = SectionForm(
     parts=_eligibility_parts,
     to_values=_eligibility_values,
     from_values=_build_eligibility,
-    describe=lambda item: (
-        f"{say('scheme', item.get('scheme'))}: {'eligible' if item.get('eligible') else 'not eligible'}, "
-        f"{day(item.get('assessed_on'))}"
-    ),
+    describe=lambda item: f"{say('scheme', item.get('scheme'))}: {_finding(item)}, {day(item.get('assessed_on'))}",
 )
+
+
+def _finding(item: Mapping[str, Any]) -> str:
+    if item.get("scheme") == CHILD_IN_NEED:
+        return "a child in need" if item.get("child_in_need") else "not a child in need"
+    return "eligible" if item.get("eligible") else "not eligible"

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from api.pages.staff.forms.care import LA_HINT
 from api.pages.staff.forms.fields import (
     Field,
     Group,
@@ -20,6 +19,7 @@ from api.pages.staff.forms.fields import (
     lines,
     text,
 )
+from api.pages.staff.words import council_options, options
 
 IDENTIFIER_FIELDS = (
     ("noms", "Prison number (NOMS)"),
@@ -203,6 +203,15 @@ COMMUNICATION = SectionForm(
 _REFERRAL_ROW = re.compile(r"^referrals\.([0-9]{1,3})\.to$")
 _REFERRAL_KEY = re.compile(r"^referrals\.([0-9]{1,3})\.")
 _BLANK_REFERRAL_ROWS = 2
+# The release plan's fields of one value each, kept as typed or chosen.
+_RELEASE_TEXTS = (
+    "expected_date",
+    "release_type",
+    "destination_authority",
+    "contact",
+    "accommodation",
+    "destination_notified_on",
+)
 
 
 def _referral_rows(content: Mapping[str, Any], values: Values) -> int:
@@ -225,9 +234,32 @@ def _release_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ..
         )
         for i in range(_referral_rows(content, values))
     )
+    stored = (content.get("release_plan") or {}).get("destination_authority")
     return (
         Field("expected_date", "Expected release date", "date", optional=True),
-        Field("destination_authority", "Council they are going to", optional=True, hint=LA_HINT, short=True),
+        # "Not decided yet" is a choice of its own (a blank value), so a type chosen by mistake can be taken back.
+        Field(
+            "release_type",
+            "Type of release",
+            "radios",
+            (*options("release_type"), ("", "Not decided yet")),
+            optional=True,
+            optional_text="",
+        ),
+        Field(
+            "destination_authority",
+            "Council they are going to",
+            "select",
+            council_options(stored),
+            optional=True,
+            hint="Councils in England, Wales and Scotland, by name. Type the first letters of the name to go to it.",
+        ),
+        Field(
+            "contact",
+            "Who the council should contact here",
+            optional=True,
+            hint="A team and how to reach it. For example: Offender management unit, 01695 555 000.",
+        ),
         Field("accommodation", "Where they will live", "textarea", optional=True),
         Field(
             "destination_notified_on",
@@ -242,10 +274,7 @@ def _release_parts(content: Mapping[str, Any], values: Values) -> tuple[Part, ..
 
 
 def _release_values(plan: Mapping[str, Any]) -> Values:
-    values: Values = {
-        name: as_text(plan.get(name))
-        for name in ("expected_date", "destination_authority", "accommodation", "destination_notified_on")
-    }
+    values: Values = {name: as_text(plan.get(name)) for name in _RELEASE_TEXTS}
     for i, referral in enumerate(plan.get("referrals", [])):
         for name in ("to", "made_on", "note"):
             values[f"referrals.{i}.{name}"] = as_text(referral.get(name))
@@ -265,10 +294,7 @@ def _build_release(values: Values) -> dict[str, Any]:
     ]
     return compact(
         {
-            **{
-                name: text(values, name)
-                for name in ("expected_date", "destination_authority", "accommodation", "destination_notified_on")
-            },
+            **{name: text(values, name) for name in _RELEASE_TEXTS},
             "referrals": referrals,
             "to_arrange": lines(values, "to_arrange"),
         }
