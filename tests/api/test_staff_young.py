@@ -45,16 +45,14 @@ def young_person(born: date = BORN, release: date | None = None) -> dict[str, An
 
 
 def create(server: LiveServer, content: dict[str, Any]) -> str:
-    with server.client(server.token("care_staff")) as api:
-        response = api.post("/v1/passports", json=content)
-        assert response.status_code == 201, response.text
-        pid: str = response.json()["pid"]
-    return pid
+    response = server.client(server.token("care_staff")).post("/v1/passports", json=content)
+    assert response.status_code == 201, response.text
+    return str(response.json()["pid"])
 
 
 def current(server: LiveServer, pid: str) -> dict[str, Any]:
-    with server.client(server.token("care_staff")) as api:
-        found: dict[str, Any] = api.get(f"/v1/passports/{pid}").json()
+    """The passport as the API reads it back (its version and content)."""
+    found: dict[str, Any] = server.client(server.token("care_staff")).get(f"/v1/passports/{pid}").json()
     return found
 
 
