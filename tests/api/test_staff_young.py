@@ -14,9 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
+from api.pages.me import easy_read
 from api.pages.staff.forms import FORMS
 from api.pages.staff.forms.consent import consent_values
 from api.pages.staff.forms.fields import fields_of
+from schemas import parse_content
 from tests.conftest import LiveServer, reference_passport, start_server
 
 TODAY = date.today()
@@ -201,7 +203,7 @@ def test_the_release_plan_takes_its_type_contact_and_council_by_name(server: Liv
     path = f"/staff/passports/{pid}/release_plan"
     form = client.get(path).text
     assert re.search(r'value=""\s+checked>\s*<label[^>]*>Not decided yet', form)  # no type recorded yet
-    assert "Home detention curfew (early, with an electronic tag)" in form
+    assert "Home detention curfew (tag)" in form
     assert f'<option value="{LIVERPOOL}" selected>Liverpool City Council</option>' in form
     assert "la:E08000012" not in text_of(form)  # chosen by name, never typed as a code
 
@@ -222,7 +224,7 @@ def test_the_release_plan_takes_its_type_contact_and_council_by_name(server: Liv
     assert plan["release_type"] == "home_detention_curfew" and plan["destination_authority"] == "la:E08000025"
     assert plan["contact"] == "Offender management unit, 01695 555 000"
     shown = text_of(client.get(f"/staff/passports/{pid}").text)
-    assert "Type of release Home detention curfew (early, with an electronic tag)" in shown
+    assert "Type of release Home detention curfew (tag)" in shown
     assert "Council they are going to Birmingham City Council" in shown
     assert "Who the council should contact here Offender management unit, 01695 555 000" in shown
 
@@ -238,3 +240,16 @@ def test_a_council_the_directory_does_not_list_is_kept_and_shown() -> None:
     (council,) = [f for f in fields_of(form.parts(content, {})) if f.name == "destination_authority"]
     assert ("la:E09999999", "a council (la:E09999999)") in council.options
     assert form.build(form.values_of(content["release_plan"]))["destination_authority"] == "la:E09999999"
+
+
+def test_the_persons_own_page_says_what_a_child_in_need_assessment_found() -> None:
+    """In the first person, never an adult's band or outcomes (an assessment of a child has neither)."""
+    found = {k: v for k, v in CHILD_IN_NEED.items() if k != "ver"} | {"child_in_need": True}
+    content = parse_content(young_person() | {"eligibility": [found]})
+    assert easy_read.eligibility_found(content.eligibility[0]) == (
+        "They found I am a child in need. This means the council helps me while I am under 18.",
+        [],
+    )
+    not_in_need = {k: v for k, v in found.items() if k != "plan_summary"} | {"child_in_need": False}
+    content = parse_content(young_person() | {"eligibility": [not_in_need]})
+    assert easy_read.eligibility_found(content.eligibility[0]) == ("They found I am not a child in need.", [])

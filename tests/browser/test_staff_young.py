@@ -85,7 +85,7 @@ def test_the_release_plan_by_keyboard(site: Site, page: Page) -> None:
     assert page.get_by_label("Not decided yet").is_checked()
     assert page.get_by_label("Council they are going to").input_value() == "la:E08000012"  # shown by name
     check_at_every_size(page, "staff-release-plan")
-    page.get_by_label("Home detention curfew (early, with an electronic tag)").focus()
+    page.get_by_label("Home detention curfew (tag)").focus()
     page.keyboard.press("Space")
     choose(page, "Council they are going to", "Birmingham")
     type_into(page, "Who the council should contact here (optional)", "Offender management unit, 01695 555 000")
@@ -94,5 +94,5 @@ def test_the_release_plan_by_keyboard(site: Site, page: Page) -> None:
     assert plan["release_type"] == "home_detention_curfew" and plan["destination_authority"] == "la:E08000025"
     assert plan["contact"] == "Offender management unit, 01695 555 000"
     release = page.locator("#release_plan")
-    assert "Home detention curfew (early, with an electronic tag)" in release.inner_text()
+    assert "Home detention curfew (tag)" in release.inner_text()
     assert "Birmingham City Council" in release.inner_text()

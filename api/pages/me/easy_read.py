@@ -17,6 +17,7 @@ from datetime import date
 
 from schemas import (
     AUDIENCES,
+    ChildInNeedAssessment,
     Eligibility,
     EnglandEligibility,
     Equipment,
@@ -224,9 +225,18 @@ BAND_WORDS: dict[str, str] = {
 }
 
 
+# A young person's assessment as a child in need (Children Act 1989 s.17).
+CHILD_IN_NEED_WORDS: dict[bool, str] = {
+    True: "They found I am a child in need. This means the council helps me while I am under 18.",
+    False: "They found I am not a child in need.",
+}
+
+
 def eligibility_found(determination: Eligibility) -> tuple[str, list[str]]:
     """What a council found when it checked if the person can get care and support: a sentence, and the areas of
     life they need help with (one idea each, so a list, not one long sentence)."""
+    if isinstance(determination, ChildInNeedAssessment):
+        return CHILD_IN_NEED_WORDS[determination.child_in_need], []
     if isinstance(determination, EnglandEligibility):
         areas = [_in_sentence(NEED_WORDS[o][0]) for o in determination.outcomes.unable()]
     elif isinstance(determination, WalesEligibility):

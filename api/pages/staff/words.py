@@ -122,13 +122,6 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "person": "The person",
         "parental_responsibility": "Someone with parental responsibility (the person is under 18)",
     },
-    "release_type": {
-        "conditional_release": "Conditional release (automatic, part way through the sentence)",
-        "licence": "Release on licence",
-        "parole": "Parole (the Parole Board decided)",
-        "end_of_sentence": "End of sentence",
-        "home_detention_curfew": "Home detention curfew (early, with an electronic tag)",
-    },
     "unable_reason": {
         "without_assistance": "Cannot do it without help",
         "significant_pain_distress_anxiety": "Can do it, but only with a lot of pain, distress or anxiety",
