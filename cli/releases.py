@@ -17,6 +17,7 @@ from api.pages.staff.words import organisation, say
 from api.settings import notice_days_from_env
 from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, operator
 from passport.services import Journey, deliver_due, late_list, reading, today_utc
+from schemas.errors import InvalidRequest
 
 releases_app = typer.Typer(
     help="Release notices to local authorities: send what is due, or list the late releases (--late).",
@@ -37,7 +38,7 @@ def releases(
     """Release notices to local authorities."""
     if ctx.invoked_subcommand is not None:
         if late:
-            raise typer.BadParameter("--late is a list of its own: 'passport releases --late'")
+            raise InvalidRequest("--late is a list of its own: passport releases --late")
         return
     if not late:
         typer.echo(ctx.get_help())
