@@ -12,7 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import metrics, pages, problems
 from api.limits import BodyLimit
-from api.routes import cards, health, notices, passports, sharing, verify, wellknown
+from api.routes import cards, health, notices, passports, sharing, stats, verify, wellknown
 from api.schedule import delivering
 from api.settings import Settings
 from passport.core import MAX_HISTORY_CHARS, MAX_IMAGE_BYTES
@@ -44,7 +44,7 @@ def build_app() -> FastAPI:
         redoc_url=None,
     )
     problems.install(app, pages=pages.ERROR_PAGES)
-    for module in (passports, sharing, cards, verify, notices, wellknown, health, metrics):
+    for module in (passports, sharing, cards, verify, notices, stats, wellknown, health, metrics):
         app.include_router(module.router)
     pages.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -37,6 +37,7 @@ AUDIT_ACTIONS = {
     "receive_receipt": "notice_receipt",
     "get_release": "read_release",
     "late_releases": "read_late",
+    "release_stats": "read_stats",
 }
 
 

@@ -80,6 +80,7 @@ from passport.services.records import (
     list_versions,
     version_to_amend,
 )
+from passport.services.release_stats import ReleaseFigures, ReleaseStats, release_stats
 from passport.services.releases import Journey, late_list, release_journeys, take_receipt
 from passport.services.sharing import audit_trail, create_override, serve_view
 from passport.services.storage import as_utc, database_url_for, make_engine, reading, transaction, utcnow
@@ -121,6 +122,8 @@ __all__ = [
     "Peer",
     "Principal",
     "ReceivedNotice",
+    "ReleaseFigures",
+    "ReleaseStats",
     "StoredVersion",
     "Ticket",
     "WebSession",
@@ -187,6 +190,7 @@ __all__ = [
     "record_refusal",
     "redeem_sign_in_code",
     "release_journeys",
+    "release_stats",
     "request_correction",
     "require",
     "resolve_correction",

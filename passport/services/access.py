@@ -36,21 +36,22 @@ Action = Literal[
     "own_consent",
     "pull_record",
     "notify",
+    "stats",
 ]
 
 # role -> actions (README "Who may do what"). An authority belongs to another organisation: it may pull views, for
 # its own audience, of passports that name it. A peer is another organisation's deployment calling with a client
 # assertion: an authority for its kind's audience, which may also pull the whole record of a passport handed over
 # to it, and send release notices and their receipts. A person never uses the API: they have their own pages.
+# Release statistics name no one: every role of the organisation's own staff, and its auditors, may read them.
+_KEEPERS: frozenset[Action] = frozenset(
+    {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code", "stats"}
+)
 PERMISSIONS: dict[str, frozenset[Action]] = {
-    "admin": frozenset(
-        {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
-    ),
-    "care_staff": frozenset(
-        {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
-    ),
-    "reception": frozenset({"read", "import", "verify"}),
-    "auditor": frozenset({"audit", "verify"}),
+    "admin": _KEEPERS,
+    "care_staff": _KEEPERS,
+    "reception": frozenset({"read", "import", "verify", "stats"}),
+    "auditor": frozenset({"audit", "verify", "stats"}),
     "authority": frozenset({"view", "verify"}),
     "peer": frozenset({"view", "verify", "pull_record", "notify"}),
     "person": frozenset({"own_consent"}),  # and reading their own passport: passport.services.people

@@ -76,6 +76,8 @@ def receive_notice(session: Session, *, identity: Identity, principal: Principal
     """Take a notice from the prison that calls; whether it changed what is held (False for an older or repeated
     revision)."""
     require(principal, "notify")
+    if identity.info.kind != "local_authority":
+        raise NoticeInvalid("release notices are for local authorities; this organisation is not one")
     read = read_notice(text, trust=trust_store(session, identity), recipient=identity.org_id, now=now)
     if read.sender != principal.org:
         raise NoticeInvalid("a notice comes from the prison that sends it")

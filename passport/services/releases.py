@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import cast
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from passport.core.identity import Identity
 from passport.core.notices import read_receipt, transition_assessment_due
@@ -175,11 +176,8 @@ def late_list(session: Session, *, principal: Principal, today: date) -> list[Jo
     require(principal, "read")
     window = today + timedelta(days=LATE_WINDOW_DAYS)
     rows = session.exec(
-        select(ReleaseNoticeRow)
-        .join(PassportRow, col(PassportRow.pid) == col(ReleaseNoticeRow.pid))
+        held_notices(principal.org)
         .where(
-            PassportRow.holder_org == principal.org,
-            col(ReleaseNoticeRow.cancelled).is_(False),
             col(ReleaseNoticeRow.released).is_(False),
             col(ReleaseNoticeRow.expected_date) >= today,
             col(ReleaseNoticeRow.expected_date) <= window,
@@ -187,6 +185,15 @@ def late_list(session: Session, *, principal: Principal, today: date) -> list[Jo
         .order_by(col(ReleaseNoticeRow.expected_date))
     )
     return [j for j in (_journey(session, row) for row in rows) if j.late(today)]
+
+
+def held_notices(org: str) -> SelectOfScalar[ReleaseNoticeRow]:
+    """The notices, not called off, of the passports ``org`` holds here (for its lists and its statistics)."""
+    return (
+        select(ReleaseNoticeRow)
+        .join(PassportRow, col(PassportRow.pid) == col(ReleaseNoticeRow.pid))
+        .where(PassportRow.holder_org == org, col(ReleaseNoticeRow.cancelled).is_(False))
+    )
 
 
 def _journey(session: Session, row: ReleaseNoticeRow) -> Journey:

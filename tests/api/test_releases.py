@@ -262,3 +262,15 @@ def test_a_young_person_turning_18_around_release_is_flagged() -> None:
     assert not transition_assessment_due(date(2009, 12, 15), release)  # 18 more than six months after
     assert not transition_assessment_due(date(1990, 1, 1), release)  # long an adult
     assert transition_assessment_due(date(2008, 2, 29), date(2026, 3, 10))  # 18 on 1 March 2026
+
+
+def test_a_prison_takes_no_release_notices(pair: tuple[LiveServer, LiveServer]) -> None:
+    """Notices are for local authorities: one a trusted prison sends to another prison is refused, and stored
+    nowhere."""
+    wymott, risley = pair
+    key = wymott.deployment.identity.keyring.active
+    notice = forged(risley, key, to="prison:RSY")
+    assertion = make_client_assertion(key=key, issuer="prison:WYI", audience="prison:RSY", now=int(time.time()))
+    answer = risley.client(assertion).post("/v1/notices", json={"notice": notice})
+    assert (answer.status_code, answer.json()["code"]) == (422, "notice_invalid"), answer.text
+    assert stored_notices(risley) == 0

@@ -17,14 +17,14 @@ from tests.crypto.forge import refusal
 WYMOTT, RISLEY = "prison:WYI", "prison:RSY"
 ACTIONS: tuple[Action, ...] = get_args(Action)
 STAFF: frozenset[Action] = frozenset(
-    {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code"}
+    {"create", "read", "amend", "handover", "view", "override", "audit", "import", "verify", "sign_in_code", "stats"}
 )
 # The README's "Who may do what", written out again here so that a change to the matrix is a change to a test.
 EXPECTED: dict[str, frozenset[Action]] = {
     "admin": STAFF,
     "care_staff": STAFF,
-    "reception": frozenset({"read", "import", "verify"}),
-    "auditor": frozenset({"audit", "verify"}),
+    "reception": frozenset({"read", "import", "verify", "stats"}),
+    "auditor": frozenset({"audit", "verify", "stats"}),
     "authority": frozenset({"view", "verify"}),
     "peer": frozenset({"view", "verify", "pull_record", "notify"}),
     "person": frozenset({"own_consent"}),

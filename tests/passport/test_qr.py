@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageFilter
 
-from crypto import SigningKey, TrustedKey, TrustStore, b64url_encode
+from crypto import SigningKey, TrustStore, b64url_encode
 from passport.core.card import Card, issue_card
 from passport.core.qr import (
     MAX_IMAGE_BYTES,
@@ -29,22 +29,9 @@ from passport.core.qr import (
 from schemas import parse_content
 from schemas.errors import MalformedToken, TokenTooLarge
 from tests.crypto.forge import refusal
+from tests.passport.cards import NOW, WYMOTT
 
-NOW = 1_800_000_000
-WYMOTT = "prison:WYI"
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    """Wymott's signing key."""
-    return SigningKey.generate()
-
-
-@pytest.fixture(scope="module")
-def trust(key: SigningKey) -> TrustStore:
-    """A trust store that knows Wymott's key."""
-    return TrustStore.of([TrustedKey(WYMOTT, key.public)])
 
 
 @pytest.fixture

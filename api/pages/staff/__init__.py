@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages.staff import custody, handover, listing, new, printing, record, sections
+from api.pages.staff import custody, handover, listing, new, printing, record, release_stats, sections
 
 __all__ = ["router"]
 
@@ -18,5 +18,5 @@ router = APIRouter(include_in_schema=False)
 # the passport page's ``/staff/passports/{pid}``, and every fixed path under a passport (``consent``,
 # ``handover``, ``print``, ``card/print``, ``sign-in-code``...) before the sections' catch-all
 # ``/staff/passports/{pid}/{section}``, which would otherwise answer for them.
-for module in (listing, new, record, printing, custody, handover, sections):
+for module in (listing, new, record, printing, custody, handover, release_stats, sections):
     router.include_router(module.router)
