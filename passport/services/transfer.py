@@ -295,21 +295,9 @@ def attempt_import(
     try:
         require(principal, "import")
         trust = deployment.trust_store()
-        if notice is not None:
-            if card is not None or history is not None:
-                raise InvalidRequest("import from a notice alone, or from a card and/or a history")
-            with nullcontext(client) if client is not None else httpx.Client() as http:
-                return import_notice(
-                    deployment.engine,
-                    identity=deployment.identity,
-                    principal=principal,
-                    notice_id=notice,
-                    trust=trust,
-                    now=now,
-                    client=http,
-                    source=source,
-                )
-        if card is None:
+        if notice is not None and (card is not None or history is not None):
+            raise InvalidRequest("import from a notice alone, or from a card and/or a history")
+        if card is None and notice is None:
             with transaction(deployment.engine) as session:
                 return import_history(
                     session,
@@ -320,8 +308,19 @@ def attempt_import(
                     now=now,
                     source=source,
                 )
-        verified = Card.from_scan(card, trust=trust, now=now)
         with nullcontext(client) if client is not None else httpx.Client() as http:
+            if notice is not None:
+                return import_notice(
+                    deployment.engine,
+                    identity=deployment.identity,
+                    principal=principal,
+                    notice_id=notice,
+                    trust=trust,
+                    now=now,
+                    client=http,
+                    source=source,
+                )
+            verified = Card.from_scan(card or "", trust=trust, now=now)
             return import_card(
                 deployment.engine,
                 identity=deployment.identity,

@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from passport.services.deployment import Deployment
 from passport.services.principals import Principal
 from passport.services.records import create_passport
@@ -20,15 +18,6 @@ from tests.cli.command import one_line_error, passport
 from tests.conftest import another_person
 
 TODAY = datetime.now(UTC).date()
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """HMP Wymott, with no trusted peers."""
-    home = tmp_path / "wymott"
-    result = passport("init", "--org-id", "prison:WYI", "--name", "HMP Wymott", "--kind", "prison", home=home)
-    assert result.returncode == 0, result.stderr
-    return home
 
 
 def released(home: Path, reference: dict[str, Any], days: int) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -76,6 +77,17 @@ class Organisation:
         """An API client with a new token of this organisation."""
         token = self.cli("token", "create", "--role", role).stdout.strip()
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+
+    def verifies(self, history: Path) -> tuple[int, list[str]]:
+        """Verify a history file (``{"sd_jwts": [...]}``) over this server's API and offline with `passport verify`;
+        both must agree: (versions, issuers)."""
+        sd_jwts = json.loads(history.read_text("utf-8"))["sd_jwts"]
+        with self.client("reception") as client:
+            online = client.post("/v1/verify", json={"history": sd_jwts})
+        assert online.status_code == 200, online.text
+        offline = json.loads(self.cli("verify", str(history)).stdout)
+        assert (online.json()["versions"], online.json()["issuers"]) == (offline["versions"], offline["issuers"])
+        return offline["versions"], offline["issuers"]
 
     def thumbprint(self) -> str:
         """The thumbprint of the key the server publishes (what its operator would read out to a peer)."""
