@@ -41,16 +41,20 @@ class Settings:
         home = Path(os.environ.get("PASSPORT_HOME") or DEFAULT_HOME).resolve()
         url = os.environ.get("PASSPORT_DATABASE_URL") or database_url_for(home)
         proxies = parse_trusted_proxies(os.environ.get("PASSPORT_TRUSTED_PROXIES", ""))
-        notice_days = _number("PASSPORT_NOTICE_DAYS", NOTICE_PERIOD_DAYS, low=0, high=366)
         delivery = _number("PASSPORT_DELIVERY_SECONDS", DEFAULT_DELIVERY_SECONDS, low=0, high=86_400)
         return cls(
             home=home,
             database_url=url,
             trusted_proxies=proxies,
             person_idle=parse_person_idle(os.environ.get("PASSPORT_PERSON_IDLE_SECONDS", "")),
-            notice_days=int(notice_days),
+            notice_days=notice_days_from_env(),
             delivery_seconds=delivery,
         )
+
+
+def notice_days_from_env() -> int:
+    """How many days before a release its notice is sent: ``PASSPORT_NOTICE_DAYS``, 0 to 366 (default 84)."""
+    return int(_number("PASSPORT_NOTICE_DAYS", NOTICE_PERIOD_DAYS, low=0, high=366))
 
 
 def _number(name: str, default: float, *, low: float, high: float) -> float:

@@ -19,6 +19,7 @@ import typer
 from typer.exceptions import TyperException
 
 from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, operator, resolve_database_url
+from cli.releases import releases_app
 from cli.tokens import token_app
 from crypto import TrustStore
 from passport.core import (
@@ -61,6 +62,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(token_app, name="token")
+app.add_typer(releases_app, name="releases")
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 trust_app = typer.Typer(help="Trusted peers: other organisations' keys.", no_args_is_help=True)
@@ -189,18 +191,31 @@ def scan(
 
 @app.command("import")
 def import_record(
-    source: Annotated[str, typer.Argument(help="A card as a scanner types it, a file of one or of a history, or -.")],
+    source: Annotated[
+        str | None, typer.Argument(help="A card as a scanner types it, a file of one or of a history, or -.")
+    ] = None,
+    notice: Annotated[
+        str | None, typer.Option("--notice", help="On release: the id of a release notice received here.")
+    ] = None,
     home: HomeOption = DEFAULT_HOME,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Import a passport: from its card (pulling the whole record from the issuer) or from a handed-over history."""
-    text = sys.stdin.read() if source == "-" else source if source.startswith("cp:/") else _read(Path(source))
-    submitted = _submission(text)
+    """Import a passport: from its card (pulling the whole record from the issuer), from a handed-over history, or
+    on release from a notice received here (pulling the whole record from the prison that sent it)."""
+    if (source is None) == (notice is None):
+        raise InvalidRequest("give a card, a file or -, or --notice ID")
+    text = None if source is None else sys.stdin.read() if source == "-" else source
+    if source != "-" and text is not None and not text.startswith("cp:/"):
+        text = _read(Path(text))
+    submitted = _submission(text) if text is not None else None
     deployment = open_deployment(home, database_url)
-    if isinstance(submitted, list):
-        result = import_passport(deployment, principal=operator(deployment), history=submitted)
-    else:
-        result = import_passport(deployment, principal=operator(deployment), card=submitted)
+    result = import_passport(
+        deployment,
+        principal=operator(deployment),
+        card=submitted if isinstance(submitted, str) else None,
+        history=submitted if isinstance(submitted, list) else None,
+        notice=notice.strip() if notice else None,
+    )
     moved_on = f"; the card showed version {result.card_ver}" if result.moved_on else ""
     typer.echo(f"imported {result.pid}: version {result.ver}, {result.new_versions} new here{moved_on}")
 

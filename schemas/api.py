@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from schemas.care import ReleaseType
 from schemas.content import PassportContent
 from schemas.identifiers import ORG_ID_REGEX
-from schemas.notices import AuthorityStep, LateReason
+from schemas.notices import AuthorityStep, LateReason, Uuid4
 
 OrgIdText = Annotated[str, StringConstraints(pattern=ORG_ID_REGEX)]
 # A compact SD-JWT or JWS: base64url parts and separators only, never anything to interpret.
@@ -114,15 +114,19 @@ class VerifyIn(_Body):
 
 
 class ImportIn(_Body):
-    """Import from a ``card`` (the rest is pulled from its issuer), a supplied ``history``, or both (offline)."""
+    """Import from a ``card`` (the rest is pulled from its issuer), a supplied ``history``, or both (offline); or,
+    on release, from a ``notice`` received here (the record is pulled from the prison that sent it)."""
 
     card: CardText | None = None
     history: list[TokenText] | None = Field(default=None, max_length=10_000)
+    notice: Uuid4 | None = Field(default=None, description="the id of a release notice received here")
 
     @model_validator(mode="after")
-    def _card_or_history(self) -> ImportIn:
-        if self.card is None and self.history is None:
-            raise ValueError("give a card, a history, or both")
+    def _one_source(self) -> ImportIn:
+        if self.notice is not None and (self.card is not None or self.history is not None):
+            raise ValueError("give a notice alone, or a card, a history, or both")
+        if self.notice is None and self.card is None and self.history is None:
+            raise ValueError("give a card, a history, or both; or a notice")
         return self
 
 

@@ -103,12 +103,15 @@ def scan_card(
 @router.post(
     "/v1/imports",
     operation_id="import_passport",
-    summary="Import a passport from its card (pulling the record from the issuer) or from a history",
+    summary="Import a passport from its card or a release notice (pulling the record from its sender) or a history",
     responses={200: {"description": "imported, or already held (new_versions = 0)"}},
 )
 def post_import(body: ImportIn, deployment: DeploymentDep, principal: CurrentPrincipal, source: SourceDep) -> ImportOut:
-    """Verify, pull, check the card's digest, verify the chain and custody, and store it in one transaction."""
-    result = import_passport(deployment, principal=principal, card=body.card, history=body.history, source=source)
+    """Verify, pull, check the card's digest (or that it is the passport the notice names), verify the chain and
+    custody, and store it in one transaction."""
+    result = import_passport(
+        deployment, principal=principal, card=body.card, history=body.history, notice=body.notice, source=source
+    )
     return ImportOut(
         pid=result.pid,
         ver=result.ver,

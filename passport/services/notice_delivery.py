@@ -51,13 +51,15 @@ RETRY_AFTER = (
 
 @dataclass(frozen=True)
 class Delivered:
-    """What one run did: messages delivered, and those that failed (kept to try again)."""
+    """What one run did: messages delivered, and those that failed (kept to try again) with why, as error codes
+    (never anything about a person)."""
 
     sent: int = 0
     failed: int = 0
+    failures: tuple[str, ...] = ()
 
     def __add__(self, other: Delivered) -> Delivered:
-        return Delivered(self.sent + other.sent, self.failed + other.failed)
+        return Delivered(self.sent + other.sent, self.failed + other.failed, self.failures + other.failures)
 
 
 def deliver_due(
@@ -242,7 +244,7 @@ def _failed(deployment: Deployment, notice_id: str, exc: PassportError, *, recei
                 notice.attempts += 1
                 notice.failure, notice.retry_at = reason, _retry_at(notice.attempts, now)
                 session.add(notice)
-    return Delivered(failed=1)
+    return Delivered(failed=1, failures=(reason,))
 
 
 def _retry_at(attempts: int, now: int) -> datetime:

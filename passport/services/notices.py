@@ -175,6 +175,13 @@ def set_step(
     return _received(row)
 
 
+def notice_origin(session: Session, notice_id: str) -> tuple[str, str]:
+    """The prison that sent a notice received here, and the passport it names: where an import on release pulls
+    the whole record from (``transfer.import_notice``)."""
+    row = _row(session, notice_id)
+    return row.sender, row.pid
+
+
 def _row(session: Session, notice_id: str) -> ReceivedNoticeRow:
     row = session.get(ReceivedNoticeRow, notice_id)
     if row is None:

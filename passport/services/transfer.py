@@ -2,7 +2,9 @@
 
 :func:`import_passport` is the one import use case, called by the API, the reception desk and the CLI alike (the
 desk through :func:`attempt_import`, which returns a refusal with the card it verified instead of raising it).
-From a card (:func:`import_card`, which pulls the history and hands it to :func:`import_history`):
+From a card (:func:`import_card`, which pulls the history and hands it to :func:`import_history`), or on release
+from a notice received here (:func:`import_notice`: the same pull, from the prison that sent it, for its passport,
+without steps 1 and 4):
 
 1. the card verifies offline against the trust store (its issuer, signature, expiry);
 2. the receiver calls the issuer's API with a client assertion signed by its own key and pulls the whole
@@ -38,6 +40,7 @@ from passport.core.versions import Version
 from passport.services import audit
 from passport.services.access import require
 from passport.services.deployment import Deployment
+from passport.services.notices import notice_origin
 from passport.services.peer_auth import make_client_assertion
 from passport.services.peers import base_url_of, get_json, peer_url
 from passport.services.principals import Principal
@@ -52,6 +55,7 @@ from schemas.errors import (
     KeyRevoked,
     MalformedToken,
     NotFound,
+    NoticeInvalid,
     PassportError,
 )
 
@@ -80,26 +84,36 @@ class ImportResult:
         return self.card_ver is not None and self.card_ver < self.ver
 
 
-def pull_history(card: Card, *, base_url: str, identity: Identity, client: httpx.Client, now: int) -> list[str]:
-    """Step 2: the whole history from the card's issuer at ``base_url``, asked for with a client assertion."""
-    assertion = make_client_assertion(
-        key=identity.keyring.active, issuer=identity.org_id, audience=card.issuer, now=now
-    )
+def pull_history(
+    issuer: str, pid: str, *, base_url: str, identity: Identity, client: httpx.Client, now: int
+) -> list[str]:
+    """Step 2: the whole history of passport ``pid`` from ``issuer`` (the card's issuer, or the prison that sent a
+    notice) at ``base_url``, asked for with a client assertion."""
+    assertion = make_client_assertion(key=identity.keyring.active, issuer=identity.org_id, audience=issuer, now=now)
     try:
         answer = get_json(
             client,
-            f"{peer_url(base_url)}/v1/passports/{card.pid}/versions",
+            f"{peer_url(base_url)}/v1/passports/{pid}/versions",
             cap=MAX_RESPONSE_BYTES,
             headers={"Authorization": f"Bearer {assertion}"},
         )
     except NotFound as exc:
         raise NotFound("the issuer does not hand this passport to this organisation") from exc
     except ConfigurationError as exc:
-        raise ConfigurationError(f"{exc.detail}; the card still verifies offline") from exc
+        raise ConfigurationError(f"{exc.detail}; a card still verifies offline") from exc
     history = answer.get("sd_jwts") if isinstance(answer, dict) else None
     if not isinstance(history, list) or not all(isinstance(t, str) for t in history):
         raise MalformedToken("the issuer's answer is not a passport history")
     return history
+
+
+def _pull(engine: Engine, *, identity: Identity, issuer: str, pid: str, client: httpx.Client, now: int) -> list[str]:
+    """Step 2 from a trusted peer, holding no database transaction across the network call."""
+    if issuer == identity.org_id:
+        raise InvalidRequest("this passport is held here; there is nothing to import")
+    with reading(engine) as session:
+        base_url = base_url_of(session, issuer)
+    return pull_history(issuer, pid, base_url=base_url, identity=identity, client=client, now=now)
 
 
 def import_history(
@@ -111,16 +125,20 @@ def import_history(
     trust: TrustStore,
     now: int,
     card: Card | None = None,
+    notice_pid: str | None = None,
     source: str | None = None,
 ) -> ImportResult:
-    """Steps 3-5: check against the card, verify the chain and custody, store what is new, in this transaction."""
+    """Steps 3-5: check against the card (or that it is the passport a notice named), verify the chain and
+    custody, store what is new, in this transaction."""
     require(principal, "import")
-    row = session.get(PassportRow, _unverified_pid(card, history))
+    row = session.get(PassportRow, _unverified_pid(card or notice_pid, history))
     known = _known_head(session, row)
     verified = verify_history(list(history), trust=trust, now=now, known=known)
     current = verified.current
     if card is not None:
         check_card_in_history(card, verified)
+    if notice_pid is not None and verified.pid != notice_pid:
+        raise NoticeInvalid("the record the prison sent is not the passport its notice names")
     if current.custody.next != identity.org_id:
         raise CustodyViolation("this history does not hand the passport to this organisation")
     # verify_history compared the newest version held here with the one offered; the digests chain every
@@ -145,7 +163,8 @@ def import_history(
         store_version(session, version)
     if new:
         keep_release(session, new[-1], here=identity.org_id)
-    detail = {"issuers": verified.issuers, "new_versions": len(new), "from": "card" if card else "history"}
+    origin = "card" if card else "notice" if notice_pid else "history"
+    detail = {"issuers": verified.issuers, "new_versions": len(new), "from": origin}
     audit.record(
         session,
         actor=audit.actor_of(principal, source),
@@ -204,9 +223,7 @@ def import_card(
     if history is None:
         if card.issuer == identity.org_id:
             raise InvalidRequest("this card was issued here; there is nothing to import")
-        with reading(engine) as session:
-            base_url = base_url_of(session, card.issuer)
-        history = pull_history(card, base_url=base_url, identity=identity, client=client, now=now)
+        history = _pull(engine, identity=identity, issuer=card.issuer, pid=card.pid, client=client, now=now)
     with transaction(engine) as session:
         return import_history(
             session,
@@ -216,6 +233,36 @@ def import_card(
             trust=trust,
             now=now,
             card=card,
+            source=source,
+        )
+
+
+def import_notice(
+    engine: Engine,
+    *,
+    identity: Identity,
+    principal: Principal,
+    notice_id: str,
+    trust: TrustStore,
+    now: int,
+    client: httpx.Client,
+    source: str | None = None,
+) -> ImportResult:
+    """On release, with no card to hand: steps 2-5 for the passport a notice received here names, pulled from the
+    prison that sent it (which serves it only once it has handed the passport over to this organisation)."""
+    require(principal, "import")
+    with reading(engine) as session:
+        sender, pid = notice_origin(session, notice_id)
+    history = _pull(engine, identity=identity, issuer=sender, pid=pid, client=client, now=now)
+    with transaction(engine) as session:
+        return import_history(
+            session,
+            identity=identity,
+            principal=principal,
+            history=history,
+            trust=trust,
+            now=now,
+            notice_pid=pid,
             source=source,
         )
 
@@ -235,18 +282,22 @@ def attempt_import(
     principal: Principal,
     card: str | None = None,
     history: Sequence[str] | None = None,
+    notice: str | None = None,
     source: str | None = None,
     client: httpx.Client | None = None,
 ) -> ImportResult | ImportRefused:
     """Import a passport from the text of its card (pulling the record from the issuer, unless ``history`` is
-    given) or from a custody copy's history alone. A refusal is audited as ``import`` and returned, with the card
-    when it had verified; nothing is stored unless everything verified. :data:`import_passport` raises it."""
+    given), from a custody copy's history alone, or from the id of a release notice received here (pulling the
+    record from the prison that sent it). A refusal is audited as ``import`` and returned, with the card when it
+    had verified; nothing is stored unless everything verified. :data:`import_passport` raises it."""
     now = int(time.time())
     verified: Card | None = None
     try:
         require(principal, "import")
         trust = deployment.trust_store()
-        if card is None:
+        if notice is not None and (card is not None or history is not None):
+            raise InvalidRequest("import from a notice alone, or from a card and/or a history")
+        if card is None and notice is None:
             with transaction(deployment.engine) as session:
                 return import_history(
                     session,
@@ -257,8 +308,19 @@ def attempt_import(
                     now=now,
                     source=source,
                 )
-        verified = Card.from_scan(card, trust=trust, now=now)
         with nullcontext(client) if client is not None else httpx.Client() as http:
+            if notice is not None:
+                return import_notice(
+                    deployment.engine,
+                    identity=deployment.identity,
+                    principal=principal,
+                    notice_id=notice,
+                    trust=trust,
+                    now=now,
+                    client=http,
+                    source=source,
+                )
+            verified = Card.from_scan(card or "", trust=trust, now=now)
             return import_card(
                 deployment.engine,
                 identity=deployment.identity,
@@ -288,16 +350,18 @@ def _raising(attempt: Callable[P, ImportResult | ImportRefused]) -> Callable[P, 
 
 
 import_passport = _raising(attempt_import)
-"""Import a passport from the text of its card (pulling the record from the issuer, unless ``history`` is given) or
-from a custody copy's history alone; the arguments of :func:`attempt_import`. A refusal is audited as ``import``
+"""Import a passport from the text of its card (pulling the record from the issuer, unless ``history`` is given),
+from a custody copy's history alone, or from a release notice received here; the arguments of
+:func:`attempt_import`. A refusal is audited as ``import``
 and raised; nothing is stored unless everything verified."""
 
 
-def _unverified_pid(card: Card | None, history: Sequence[str]) -> str:
-    """Which passport an import is about, before anything is verified: only to look up what is held here, which
-    the verification that follows then checks the whole history against."""
-    if card is not None:
-        return card.pid
+def _unverified_pid(named: Card | str | None, history: Sequence[str]) -> str:
+    """Which passport an import is about, before anything is verified (as a card or a notice names it, or as the
+    history says): only to look up what is held here, which the verification that follows then checks the whole
+    history against."""
+    if named is not None:
+        return named if isinstance(named, str) else named.pid
     if not history:
         raise InvalidRequest("the history is empty")
     try:

@@ -21,7 +21,7 @@ from passport.core.notices import sign_notice, transition_assessment_due
 from passport.services import deliver_due, make_client_assertion
 from passport.services.storage import ReceivedNoticeRow
 from schemas import NoticeClaims
-from tests.api.twoprisons import fetch, trust
+from tests.api.twoprisons import counts, fetch, trust
 from tests.conftest import LiveServer, start_server
 
 pytestmark = pytest.mark.slow
@@ -175,6 +175,42 @@ def test_without_consent_a_notice_carries_no_care_data(
     database = Path(council.settings.home.parent / "liverpool.db").read_bytes()
     for secret in (reference["subject"]["family_name"], reference["needs"][0]["summary"]):
         assert secret.encode() not in database
+
+
+def test_on_release_the_council_imports_the_record_from_the_notice(
+    live_server: LiveServer, council: LiveServer, reference: dict[str, Any]
+) -> None:
+    """No card to hand: the notice names the passport and the prison. Before the handover the prison serves the
+    council nothing; a notice with a card too, a malformed id or an unknown one is refused; nothing is stored
+    until the handover, then the whole record is, once, and the council continues the chain."""
+    staff = live_server.client(live_server.token("care_staff"))
+    pid = staff.post("/v1/passports", json=released_in(reference, 10)).json()["pid"]
+    send(live_server)
+    [notice] = notices(council)
+    reception = council.client(council.token("reception"))
+    refused = [
+        ({"notice": notice["id"]}, 404, "not_found"),  # not handed over yet
+        ({"notice": notice["id"], "card": "cp:/5655"}, 422, "invalid_content"),
+        ({"notice": notice["id"], "history": []}, 422, "invalid_content"),
+        ({"notice": "not-a-notice"}, 422, "invalid_content"),
+        ({"notice": "0b9f2c4e-1d3a-4c5b-9e6f-7a8b9c0d1e2f"}, 404, "not_found"),
+        ({}, 422, "invalid_content"),
+    ]
+    for body, status, code in refused:
+        answer = reception.post("/v1/imports", json=body)
+        assert (answer.status_code, answer.json()["code"]) == (status, code), (body, answer.text)
+    assert counts(council) == (0, 0)
+    handover = {"to": "la:E08000012", "reason": "release", "date": TODAY.isoformat()}
+    assert staff.post(f"/v1/passports/{pid}/handover", json=handover).status_code == 201
+    imported = reception.post("/v1/imports", json={"notice": notice["id"]})
+    assert imported.status_code == 200, imported.text
+    assert (imported.json()["ver"], imported.json()["new_versions"], imported.json()["card_ver"]) == (2, 2, None)
+    assert reception.post("/v1/imports", json={"notice": notice["id"]}).json()["new_versions"] == 0
+    assert counts(council) == (1, 2)
+    la_staff = council.client(council.token("care_staff"))
+    v3 = la_staff.put(f"/v1/passports/{pid}", json=released_in(reference, 10), headers={"If-Match": 'W/"2"'})
+    assert (v3.status_code, v3.json()["issuer"]) == (200, "la:E08000012"), v3.text
+    assert journey(live_server, pid)["released"] is True
 
 
 def forged(council: LiveServer, key: SigningKey, *, sender: str = "prison:WYI", to: str = "la:E08000012") -> str:

@@ -9,15 +9,17 @@ import sys
 from pathlib import Path
 
 
-def passport(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh process, the way a person would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")} | {"PASSPORT_HOME": str(home)}
+def passport(
+    *args: str, home: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh process, the way a person would (with ``env``'s settings, if any)."""
+    settings = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")} | {"PASSPORT_HOME": str(home)}
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         input=stdin,
-        env=env,
+        env=settings | (env or {}),
         check=False,
         timeout=60,
     )

@@ -19,15 +19,6 @@ from tests.cli.command import one_line_error, passport
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A home with HMP Wymott's identity."""
-    home = tmp_path / "wymott"
-    result = passport("init", "--org-id", "prison:WYI", "--name", "HMP Wymott", "--kind", "prison", home=home)
-    assert result.returncode == 0, result.stderr
-    return home
-
-
-@pytest.fixture
 def issued(home: Path, reference: dict[str, Any]) -> str:
     """A version issued in that home."""
     deployment = Deployment.open(home=home, database_url=f"sqlite:///{home / 'passport.db'}")

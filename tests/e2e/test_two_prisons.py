@@ -4,13 +4,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -18,72 +12,16 @@ import pytest
 
 from passport.core.qr import decode_image
 from tests.conftest import free_port, reference_passport
-
-
-@dataclass
-class Prison:
-    """One organisation's home, database and running server."""
-
-    org: str
-    home: Path
-    database_url: str
-    url: str
-    process: subprocess.Popen[str] | None = None
-
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run `passport` against this organisation's home and database."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")}
-        env |= {"PASSPORT_HOME": str(self.home), "PASSPORT_DATABASE_URL": self.database_url}
-        result = subprocess.run(
-            [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, check=False, timeout=120
-        )
-        if check:
-            assert result.returncode == 0, f"passport {' '.join(args)}: {result.stderr}"
-        return result
-
-    def serve(self) -> None:
-        """Start `passport serve` and wait until it answers."""
-        port = self.url.rsplit(":", 1)[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PASSPORT_")}
-        env |= {"PASSPORT_HOME": str(self.home), "PASSPORT_DATABASE_URL": self.database_url}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve", "--port", port],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.process.poll() is None, self.process.stdout.read() if self.process.stdout else ""
-            assert time.monotonic() < deadline, f"{self.org} did not start"
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        """Stop the server."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.communicate(timeout=30)
-
-    def client(self, role: str) -> httpx.Client:
-        """An API client with a new token of this organisation."""
-        token = self.cli("token", "create", "--role", role).stdout.strip()
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+from tests.e2e.servers import Organisation
 
 
 @pytest.fixture
-def prisons(tmp_path: Path, postgres_url: str) -> Iterator[tuple[Prison, Prison]]:
+def prisons(tmp_path: Path, postgres_url: str) -> Iterator[tuple[Organisation, Organisation]]:
     """Wymott and Risley, initialised and serving, separate homes, databases and keys."""
-    wymott = Prison(
+    wymott = Organisation(
         "prison:WYI", tmp_path / "wymott", f"sqlite:///{tmp_path / 'wymott.db'}", f"http://127.0.0.1:{free_port()}"
     )
-    risley = Prison("prison:RSY", tmp_path / "risley", postgres_url, f"http://127.0.0.1:{free_port()}")
+    risley = Organisation("prison:RSY", tmp_path / "risley", postgres_url, f"http://127.0.0.1:{free_port()}")
     for prison, name in ((wymott, "HMP Wymott"), (risley, "HMP Risley")):
         prison.cli("init", "--org-id", prison.org, "--name", name, "--kind", "prison", "--base-url", prison.url)
         prison.serve()
@@ -92,19 +30,16 @@ def prisons(tmp_path: Path, postgres_url: str) -> Iterator[tuple[Prison, Prison]
         prison.stop()
 
 
-def _thumbprint(prison: Prison) -> str:
-    kid: str = httpx.get(f"{prison.url}/.well-known/jwks.json").json()["keys"][0]["kid"]
-    return kid
-
-
 @pytest.mark.slow
-def test_transfer_from_wymott_to_risley_and_offline_afterwards(prisons: tuple[Prison, Prison], tmp_path: Path) -> None:
+def test_transfer_from_wymott_to_risley_and_offline_afterwards(
+    prisons: tuple[Organisation, Organisation], tmp_path: Path
+) -> None:
     """Create, print the card, amend twice, hand over, scan the card printed weeks before, import the whole record,
     amend at Risley, verify five versions at both ends; then with Wymott's server stopped, Risley still verifies
     the card and the history offline."""
     wymott, risley = prisons
-    risley.cli("trust", "add", wymott.url, "--expect-thumbprint", _thumbprint(wymott))
-    wymott.cli("trust", "add", risley.url, "--expect-thumbprint", _thumbprint(risley))
+    risley.trusts(wymott)
+    wymott.trusts(risley)
     assert "prison:WYI" in risley.cli("trust", "list").stdout
 
     reference = reference_passport()
@@ -142,13 +77,7 @@ def test_transfer_from_wymott_to_risley_and_offline_afterwards(prisons: tuple[Pr
     (tmp_path / "history.json").write_text(json.dumps(history))
 
     for prison in (risley, wymott):
-        with prison.client("reception") as client:
-            verified = client.post("/v1/verify", json={"history": history["sd_jwts"]})
-            assert verified.status_code == 200, verified.text
-            assert verified.json()["versions"] == 5
-            assert verified.json()["issuers"] == ["prison:WYI", "prison:RSY"]
-        offline = json.loads(prison.cli("verify", str(tmp_path / "history.json")).stdout)
-        assert (offline["versions"], offline["issuers"]) == (5, ["prison:WYI", "prison:RSY"])
+        assert prison.verifies(tmp_path / "history.json") == (5, ["prison:WYI", "prison:RSY"])
 
     wymott.stop()
     with pytest.raises(httpx.HTTPError):
