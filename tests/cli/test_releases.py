@@ -60,7 +60,8 @@ def test_a_failed_delivery_and_the_late_list(home: Path, reference: dict[str, An
     assert late.returncode == 1, late.stderr
     expected = (TODAY + timedelta(days=20)).isoformat()
     assert late.stdout.splitlines() == [
-        f"{expected} (in 20 days)\tSefton Council\tnot acknowledged; record not pulled\t{pid}"
+        f"{expected} (in 20 days)\tSefton Council\tThe council has not acknowledged the notice; "
+        f"The council has not looked at the care record\t{pid}"
     ]
     everything = sent.stdout + sent.stderr + late.stdout + late.stderr
     for personal in ("Whitfield", "Arthur", "A4821KD", "wheelchair"):

@@ -192,7 +192,8 @@ def test_release_from_a_prison_to_a_local_authority(
     assert line.split("\t") == [
         f"{expected20} (in 20 days)",
         "Liverpool City Council",
-        "declined (suggests Sefton Council); record not pulled",
+        "The council said it is not their area: the release plan needs the right council (suggests Sefton Council); "
+        "The council has not looked at the care record",
         pid2,
     ]
     for personal in ("Whitfield", "Arthur", "A0002ZZ", "sister"):
