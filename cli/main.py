@@ -14,13 +14,22 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 from typer.exceptions import TyperException
 
-from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, operator, resolve_database_url
+from cli.options import (
+    DEFAULT_HOME,
+    DatabaseOption,
+    HomeOption,
+    open_deployment,
+    operator,
+    read_file,
+    resolve_database_url,
+    write_file,
+)
 from cli.releases import releases_app
 from cli.tokens import token_app
+from cli.trust import trust_app
 from crypto import TrustStore
 from passport.core import (
     ORG_KINDS,
@@ -39,20 +48,13 @@ from passport.core import (
 )
 from passport.services import (
     check_audit_trail,
-    check_pinned,
     current_card,
-    export_trust_list,
-    fetch_peer,
     import_passport,
-    list_peers,
     make_engine,
-    own_peer,
-    parse_trust_list,
     reading,
-    save_peer,
     transaction,
 )
-from schemas.errors import ConfigurationError, InvalidRequest, PassportError, UntrustedIssuer
+from schemas.errors import ConfigurationError, InvalidRequest, PassportError
 
 app = typer.Typer(
     name="passport",
@@ -65,7 +67,6 @@ app.add_typer(token_app, name="token")
 app.add_typer(releases_app, name="releases")
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
-trust_app = typer.Typer(help="Trusted peers: other organisations' keys.", no_args_is_help=True)
 app.add_typer(trust_app, name="trust")
 key_app = typer.Typer(help="This organisation's signing keys.", no_args_is_help=True)
 app.add_typer(key_app, name="key")
@@ -127,7 +128,7 @@ def verify(
     database_url: DatabaseOption = None,
 ) -> None:
     """Verify a card, a version, a view or a history, offline; print what was verified as JSON; exit 1 if it fails."""
-    text = sys.stdin.read() if source == "-" else _read(Path(source))
+    text = sys.stdin.read() if source == "-" else read_file(Path(source))
     resolved = home.resolve()
     trust = _offline_trust(resolved, database_url, jwks or [], issuer or [])
     now = int(time.time())
@@ -167,9 +168,9 @@ def card(
     with transaction(deployment.engine) as session:
         jws = current_card(session, identity=identity, principal=operator(deployment), pid=pid, now=int(time.time()))
     if png is not None:
-        _write(png, render_png(jws))
+        write_file(png, render_png(jws))
     if svg is not None:
-        _write(svg, render_svg(jws).encode("utf-8"))
+        write_file(svg, render_svg(jws).encode("utf-8"))
     typer.echo(f"card: {len(jws)} characters, QR version {qr_version(jws)}")
 
 
@@ -206,7 +207,7 @@ def import_record(
         raise InvalidRequest("give a card, a file or -, or --notice ID")
     text = None if source is None else sys.stdin.read() if source == "-" else source
     if source != "-" and text is not None and not text.startswith("cp:/"):
-        text = _read(Path(text))
+        text = read_file(Path(text))
     submitted = _submission(text) if text is not None else None
     deployment = open_deployment(home, database_url)
     result = import_passport(
@@ -218,78 +219,6 @@ def import_record(
     )
     moved_on = f"; the card showed version {result.card_ver}" if result.moved_on else ""
     typer.echo(f"imported {result.pid}: version {result.ver}, {result.new_versions} new here{moved_on}")
-
-
-@trust_app.command("add")
-def trust_add(
-    url: Annotated[str, typer.Argument(help="The peer's base URL, e.g. http://127.0.0.1:8001")],
-    expect_thumbprint: Annotated[
-        list[str] | None,
-        typer.Option("--expect-thumbprint", help="Pin without asking: a key thumbprint checked with the peer."),
-    ] = None,
-    home: HomeOption = DEFAULT_HOME,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Fetch a peer's issuer metadata and keys, show their thumbprints, and pin them."""
-    deployment = open_deployment(home, database_url)
-    with httpx.Client() as client:
-        peer = fetch_peer(url, client=client)
-    typer.echo(f"{peer.name} ({peer.org_id}) at {peer.base_url}")
-    for thumbprint in peer.thumbprints:
-        typer.echo(f"  key {thumbprint}")
-    if expect_thumbprint:
-        check_pinned(peer, expect_thumbprint)
-    elif not sys.stdin.isatty() or not typer.confirm("Do these thumbprints match what the peer told you?"):
-        raise UntrustedIssuer("not trusted: check the thumbprints with the peer, or pass --expect-thumbprint")
-    with transaction(deployment.engine) as session:
-        save_peer(session, peer, identity=deployment.identity)
-    typer.echo(f"trusted {peer.org_id}")
-
-
-@trust_app.command("list")
-def trust_list(home: HomeOption = DEFAULT_HOME, database_url: DatabaseOption = None) -> None:
-    """The trusted peers and their key thumbprints."""
-    deployment = open_deployment(home, database_url)
-    with reading(deployment.engine) as session:
-        found = list_peers(session)
-    for peer in found:
-        revoked = peer.revoked
-        keys = ", ".join(f"{k}{' (revoked)' if k in revoked else ''}" for k in peer.thumbprints)
-        typer.echo(f"{peer.org_id}\t{peer.name}\t{peer.base_url}\t{keys}")
-
-
-@trust_app.command("export")
-def trust_export(
-    file: Annotated[Path, typer.Argument(help="Where to write the trust list.")],
-    home: HomeOption = DEFAULT_HOME,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Write the trusted peers, and this organisation, to a file for a desk with no network."""
-    deployment = open_deployment(home, database_url)
-    with reading(deployment.engine) as session:
-        document = export_trust_list(list_peers(session), own=own_peer(deployment.identity))
-    _write(file, json.dumps(document, indent=2).encode("utf-8"))
-    typer.echo(f"wrote {len(document['peers'])} organisations to {file.name}")
-
-
-@trust_app.command("import")
-def trust_import(
-    file: Annotated[Path, typer.Argument(help="A trust list written by 'passport trust export'.")],
-    home: HomeOption = DEFAULT_HOME,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Trust every organisation in an exported trust list (this organisation's own entry is skipped)."""
-    deployment = open_deployment(home, database_url)
-    try:
-        found = parse_trust_list(json.loads(_read(file)))
-    except ValueError as exc:
-        raise InvalidRequest(f"{file.name} is not JSON") from exc
-    own = deployment.identity.org_id
-    with transaction(deployment.engine) as session:
-        for peer in found:
-            if peer.org_id != own:
-                save_peer(session, peer, identity=deployment.identity)
-    typer.echo(f"trusted {sum(p.org_id != own for p in found)} organisations from {file.name}")
 
 
 @key_app.command("rotate")
@@ -317,13 +246,6 @@ def openapi() -> None:
     typer.echo(json.dumps(build_app().openapi(), indent=2, sort_keys=True))
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InvalidRequest(f"cannot write {path.name}") from exc
-
-
 def _card_json(found: Card) -> dict[str, Any]:
     return {
         "kind": "card",
@@ -338,13 +260,6 @@ def _card_json(found: Card) -> dict[str, Any]:
         "date_of_birth": found.date_of_birth,
         "alerts": [{"code": a.code, "text": a.text} for a in found.alerts],
     }
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidRequest(f"cannot read {path.name}") from exc
 
 
 def _submission(text: str) -> str | list[str]:
@@ -375,7 +290,7 @@ def _offline_trust(home: Path, database_url: str | None, jwks_files: list[Path],
         deployment.engine.dispose()
     for path, org in zip(jwks_files, issuers, strict=True):
         try:
-            document = json.loads(_read(path))
+            document = json.loads(read_file(path))
         except ValueError as exc:
             raise InvalidRequest(f"{path.name} is not JSON") from exc
         trust = trust.merged(TrustStore.from_jwks(org, document))

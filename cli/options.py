@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from passport.services import Deployment, Principal, database_url_for
+from schemas.errors import InvalidRequest
 
 DEFAULT_HOME = Path("./var")
 HomeOption = Annotated[
@@ -32,3 +33,19 @@ def open_deployment(home: Path, url: str | None) -> Deployment:
 def operator(deployment: Deployment) -> Principal:
     """Who a command acts as: this organisation's administrator, at the command line (so it is audited as such)."""
     return Principal(id="cli", org=deployment.identity.org_id, role="admin", name="command line")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file the user named, or a one-line error saying which."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InvalidRequest(f"cannot write {path.name}") from exc
+
+
+def read_file(path: Path) -> str:
+    """Read a UTF-8 file the user named, or a one-line error saying which."""
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidRequest(f"cannot read {path.name}") from exc
