@@ -314,6 +314,7 @@ class NoticeOut(_Body):
     contact: str | None
     transition_assessment: bool = Field(description="Care Act 2014 s.58: turns 18 around the release")
     has_view: bool = Field(description="the notice carried the consent-scoped local-authority view")
+    pulled_at: datetime | None = Field(description="when the newest view was got from the prison, if it was")
     first_received_at: datetime
     received_at: datetime = Field(description="when the newest revision arrived")
     days_notice: int | None = Field(description="days from the first notice to the expected date")

@@ -22,6 +22,7 @@ from passport.services.notices import (
     check_notice,
     decline,
     list_notices,
+    pull_record,
     receive_notice,
     set_step,
 )
@@ -185,6 +186,7 @@ __all__ = [
     "own_peer",
     "parse_lifetime",
     "parse_trust_list",
+    "pull_record",
     "reading",
     "receive_notice",
     "record_audit",

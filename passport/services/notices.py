@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import cast
 
+import httpx
 from sqlmodel import Session, col, select
 
+from crypto import TrustStore
 from passport.core.identity import Identity
 from passport.core.notices import ReadNotice, read_notice
-from passport.core.verification import Verification
+from passport.core.verification import Verification, verify_token
 from passport.services import audit
 from passport.services.access import require
-from passport.services.peers import trust_store
+from passport.services.deployment import Deployment
+from passport.services.peer_auth import make_client_assertion
+from passport.services.peers import base_url_of, get_json, peer_url, trust_store
 from passport.services.principals import Principal
-from passport.services.storage import ReceivedNoticeRow, as_utc, utcnow
+from passport.services.storage import ReceivedNoticeRow, as_utc, reading, transaction, utcnow
 from schemas import AUTHORITY_STEPS, AuthorityStep, Decline, ReleaseType
 from schemas.errors import InvalidRequest, NotFound, NoticeInvalid, PassportError
+
+MAX_VIEW_BYTES = 512 * 1024  # a view is a few kilobytes; a larger answer is refused unread
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class ReceivedNotice:
     contact: str | None
     transition_assessment: bool
     has_view: bool
+    pulled_at: datetime | None  # the newest care details were got from the prison since the notice
     first_received_at: datetime
     received_at: datetime
     days_notice: int | None
@@ -65,11 +72,12 @@ class CheckedNotice:
     notice: ReceivedNotice
     read: ReadNotice | None
     refusal: str | None  # the error code when it no longer verifies (a key revoked since, a peer removed)
+    pulled: Verification | None = None  # the view pulled from the prison since, verified again now
 
     @property
     def view(self) -> Verification | None:
-        """The consent-scoped view the notice carried, verified."""
-        return self.read.view if self.read else None
+        """The newest consent-scoped view: the one pulled since the notice, else the one the notice carried."""
+        return self.pulled or (self.read.view if self.read else None)
 
 
 def receive_notice(session: Session, *, identity: Identity, principal: Principal, text: str, now: int) -> bool:
@@ -136,8 +144,55 @@ def check_notice(
         refusal = None
     except PassportError as exc:
         read, refusal = None, exc.code
+    pulled = None
+    if read is not None and row.latest_view is not None:
+        pulled = _pulled_view(row, row.latest_view, trust=trust_store(session, identity), identity=identity, now=now)
     audit.record(session, actor=audit.actor_of(principal, None), action="read_notice", pid=row.pid)
-    return CheckedNotice(_received(row), read, refusal)
+    return CheckedNotice(_received(row), read, refusal, pulled)
+
+
+def pull_record(
+    deployment: Deployment, *, principal: Principal, notice_id: str, now: int, client: httpx.Client
+) -> ReceivedNotice:
+    """Pull the newest consent-scoped view of the person's passport from the prison that sent the notice (with a
+    client assertion, as a peer), verify it, keep it, and record the step "record pulled" (a receipt follows)."""
+    identity = deployment.identity
+    with reading(deployment.engine) as session:
+        require(principal, "amend")
+        row = _row(session, notice_id)
+        sender, pid, base_url = row.sender, row.pid, base_url_of(session, row.sender)
+    assertion = make_client_assertion(key=identity.keyring.active, issuer=identity.org_id, audience=sender, now=now)
+    answer = get_json(
+        client,
+        f"{peer_url(base_url)}/v1/passports/{pid}/views/local_authority",
+        cap=MAX_VIEW_BYTES,
+        headers={"Authorization": f"Bearer {assertion}"},
+    )
+    text = answer.get("sd_jwt") if isinstance(answer, dict) else None
+    if not isinstance(text, str):
+        raise NoticeInvalid("the prison's answer is not a view of the passport")
+    with transaction(deployment.engine) as session:
+        row = _answerable(session, principal, notice_id)
+        _pulled_view(row, text, trust=trust_store(session, identity), identity=identity, now=now)
+        row.latest_view, row.pulled_at = text, utcnow()
+        if row.declined_reason is None and row.step != _later(row.step, "record_pulled"):
+            row.step = _later(row.step, "record_pulled")
+            row.acknowledged_on = row.acknowledged_on or datetime.fromtimestamp(now, UTC).date()
+            _answered(session, principal, row, "pulled")
+        else:
+            session.add(row)
+        return _received(row)
+
+
+def _pulled_view(row: ReceivedNoticeRow, text: str, *, trust: TrustStore, identity: Identity, now: int) -> Verification:
+    """A view pulled from the notice's prison, verified: of the notice's passport, signed by that prison, bound here."""
+    try:
+        view = verify_token(text, trust=trust, audience=identity.org_id, now=now)
+    except PassportError as exc:
+        raise NoticeInvalid(f"the view from the prison does not verify ({exc.code})") from exc
+    if view.kind != "view" or view.version.issuer != row.sender or view.version.pid != row.pid:
+        raise NoticeInvalid("the prison's answer is not a view of this passport from this prison")
+    return view
 
 
 def acknowledge(session: Session, *, principal: Principal, notice_id: str, today: date) -> ReceivedNotice:
@@ -222,6 +277,7 @@ def _received(row: ReceivedNoticeRow) -> ReceivedNotice:
         contact=row.contact,
         transition_assessment=row.transition_assessment,
         has_view=row.has_view,
+        pulled_at=as_utc(row.pulled_at) if row.pulled_at else None,
         first_received_at=as_utc(row.first_received_at),
         received_at=as_utc(row.received_at),
         days_notice=row.days_notice,

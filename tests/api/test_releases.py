@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -18,9 +19,10 @@ from sqlmodel import Session, select
 from crypto import SigningKey
 from passport.core.identity import IssuerInfo
 from passport.core.notices import sign_notice, transition_assessment_due
-from passport.services import deliver_due, make_client_assertion
+from passport.services import Principal, deliver_due, make_client_assertion, pull_record
 from passport.services.storage import ReceivedNoticeRow
 from schemas import NoticeClaims
+from schemas.errors import ConfigurationError
 from tests.api.twoprisons import counts, fetch, trust
 from tests.conftest import LiveServer, start_server
 
@@ -274,3 +276,42 @@ def test_a_prison_takes_no_release_notices(pair: tuple[LiveServer, LiveServer]) 
     answer = risley.client(assertion).post("/v1/notices", json={"notice": notice})
     assert (answer.status_code, answer.json()["code"]) == (422, "notice_invalid"), answer.text
     assert stored_notices(risley) == 0
+
+
+def test_the_council_pulls_the_newest_record_and_a_refused_pull_changes_nothing(
+    live_server: LiveServer, council: LiveServer, reference: dict[str, Any]
+) -> None:
+    """The council's staff get the newest view from the prison: verified, kept, and the step "record pulled" goes
+    back to the prison. Once the prison has handed the passport on, it serves no view: the pull is refused and what
+    the council holds stays as it was."""
+    staff = live_server.client(live_server.token("care_staff"))
+    pid = staff.post("/v1/passports", json=released_in(reference, 50)).json()["pid"]
+    send(live_server)
+    [notice] = notices(council)
+    council_staff = Principal("la-staff", "la:E08000012", "care_staff")
+    with httpx.Client() as client:
+        pulled = pull_record(
+            council.deployment, principal=council_staff, notice_id=notice["id"], now=int(time.time()), client=client
+        )
+    assert (pulled.status, pulled.pulled_at is not None) == ("record_pulled", True)
+    send(council)
+    assert journey(live_server, pid)["status"] == "record_pulled"
+
+    live_server.trust("prison:RSY", "HMP Risley")
+    current = staff.get(f"/v1/passports/{pid}")
+    moved = staff.post(
+        f"/v1/passports/{pid}/handover", json={"to": "prison:RSY", "reason": "transfer", "date": TODAY.isoformat()}
+    )
+    assert moved.status_code == 201, (current.status_code, moved.text)
+    with Session(council.deployment.engine) as session:
+        before = session.get(ReceivedNoticeRow, notice["id"])
+        assert before is not None
+        kept = (before.latest_view, before.pulled_at, before.step, before.receipt_seq)
+    with httpx.Client() as client, pytest.raises(ConfigurationError):
+        pull_record(
+            council.deployment, principal=council_staff, notice_id=notice["id"], now=int(time.time()), client=client
+        )
+    with Session(council.deployment.engine) as session:
+        after = session.get(ReceivedNoticeRow, notice["id"])
+        assert after is not None
+        assert (after.latest_view, after.pulled_at, after.step, after.receipt_seq) == kept

@@ -76,6 +76,11 @@ def test_the_council_reads_and_answers_its_notices_by_keyboard(site: Site, counc
 
     save_with_keyboard(page, "Acknowledge the notice")
     expect(page.get_by_role("status")).to_contain_text("You acknowledged the notice")
+    save_with_keyboard(page, "Get the newest care details from the prison")
+    expect(page.get_by_role("status")).to_contain_text("You have the newest care details")
+    expect(page.locator(".record-row", has_text="Status")).to_contain_text("Record pulled")
+    expect(check).to_contain_text("Your newest copy of the care details was got from HMP Wymott")
+    check_at_every_size(page, "authority-notice-pulled")
     page.get_by_label("Assessment started").focus()
     page.keyboard.press("Space")
     save_with_keyboard(page, "Save the status")
@@ -85,6 +90,7 @@ def test_the_council_reads_and_answers_its_notices_by_keyboard(site: Site, counc
     council.deliver()
     seen = _journey(site, shared)
     assert (seen["acknowledged_on"], seen["status"]) == (TODAY.isoformat(), "assessment_started")
+    assert seen["pulled_at"] is not None  # the prison saw the council pull the record
     assert _journey(site, hidden)["acknowledged_on"] is None
 
 

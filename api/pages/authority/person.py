@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DeploymentDep
 from api.pages.authority.council import CouncilSession, NoticeId, known_names
 from api.pages.authority.shown import care_context
-from api.pages.authority.words import not_verified
+from api.pages.authority.words import not_pulled, not_verified
 from api.pages.common.render import redirect
 from api.pages.staff.forms.fields import Checked, Field, read_values, text
 from api.pages.staff.page import Posted, page, require_csrf
@@ -32,11 +33,12 @@ from passport.services import (
     check_notice,
     decline,
     may,
+    pull_record,
     set_step,
     transaction,
 )
 from schemas import AUTHORITY_STEPS, MAX_SHORT_TEXT_LENGTH, Decline, directory
-from schemas.errors import InvalidRequest
+from schemas.errors import ConfigurationError, InvalidRequest, NotFound, NoticeInvalid, TokenError, UntrustedIssuer
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,6 +52,7 @@ _SAVED = {
     "acknowledged": "You acknowledged the notice. The prison will be told.",
     "declined": "You said this is not your area. The prison will be told, with your reason.",
     "status": "The status was saved. The prison will be told.",
+    "pulled": "You have the newest care details the person's consent lets councils see. The prison will be told.",
 }
 
 
@@ -79,6 +82,7 @@ def _notice_page(
     values: Mapping[str, Any] | None = None,
     checked: Checked | None = None,
     status_code: int = 200,
+    pull_failed: str | None = None,
 ) -> HTMLResponse:
     with transaction(deployment.engine) as session:
         found = check_notice(
@@ -111,6 +115,7 @@ def _notice_page(
         errors=checked.by_field if checked else {},
         problems=checked.problems if checked else [],
         saved=_SAVED.get(request.query_params.get("saved", "")),
+        pull_failed=pull_failed,
         **care_context(view, names, today()),
     )
 
@@ -173,3 +178,18 @@ def decline_notice(
     with transaction(deployment.engine) as session:
         decline(session, principal=web.principal, notice_id=notice, decline=Decline(reason=reason, suggested=suggested))
     return redirect(f"/authority/notices/{notice}?saved=declined")
+
+
+@router.post("/authority/notices/{notice}/pull")
+def pull_notice_record(
+    request: Request, notice: NoticeId, posted: Posted, web: CouncilSession, deployment: DeploymentDep
+) -> Response:
+    """Get the newest care details the person's consent lets councils see, from the prison, checked."""
+    require_csrf(web, posted)
+    try:
+        with httpx.Client() as client:
+            pull_record(deployment, principal=web.principal, notice_id=notice, now=int(time.time()), client=client)
+    except (NotFound, InvalidRequest, NoticeInvalid, ConfigurationError, TokenError, UntrustedIssuer) as exc:
+        failed = not_pulled(exc.code)
+        return _notice_page(request, web, deployment, notice, status_code=502, pull_failed=failed)
+    return redirect(f"/authority/notices/{notice}?saved=pulled")

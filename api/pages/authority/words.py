@@ -39,3 +39,20 @@ def not_delivered(code: str) -> str:
     if code.startswith("http_5"):
         return "the other organisation's service had a problem"
     return NOT_DELIVERED.get(code, "the other organisation's service refused it")
+
+
+NOT_PULLED: Mapping[str, str] = {
+    "not_found": "the prison has no care details for this council: it may have handed the passport on",
+    "custody_violation": "the prison no longer keeps this passport; ask the prison who does",
+    "notice_invalid": "what the prison sent was not the person's care details, so it was not kept",
+    "configuration_error": "the prison's service could not be reached; try again later",
+    "not_authenticated": "the prison's service does not trust this one",
+    "untrusted_issuer": "this service does not trust the prison",
+    "invalid_request": "the prison called this release off, so there is nothing to get",
+}
+"""Why getting the newest care details from the prison failed, by the error's code."""
+
+
+def not_pulled(code: str) -> str:
+    """Why the care details could not be got from the prison, in words."""
+    return NOT_PULLED.get(code, "the care details could not be got from the prison; try again later")

@@ -286,6 +286,8 @@ class ReceivedNoticeRow(SQLModel, table=True):
     contact: str | None = Field(default=None, max_length=200)
     transition_assessment: bool = False
     has_view: bool = False
+    latest_view: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # pulled since the notice
+    pulled_at: datetime | None = None
     first_received_at: datetime
     received_at: datetime
     days_notice: int | None = None  # from the first notice to the expected date
