@@ -67,8 +67,14 @@ def sign_receipt(claims: ReceiptClaims, *, key: SigningKey, sender: str, recipie
     return _sign(RECEIPT_TYP, "receipt", claims.model_dump(mode="json"), key, sender, recipient, now)
 
 
-def read_notice(text: str, *, trust: TrustStore, recipient: str, now: int) -> ReadNotice:
-    """A notice for ``recipient``, verified against ``trust``; its view, if any, verified and bound to it."""
+def read_notice(
+    text: str, *, trust: TrustStore, recipient: str, now: int, received_at: int | None = None
+) -> ReadNotice:
+    """A notice for ``recipient``, verified against ``trust``; its view, if any, verified and bound to it.
+
+    Checking again a notice that arrived earlier, ``received_at`` is when it did: its view's age is judged as of
+    then, since a view is as fresh as it was when given and does not go bad by being kept (keys and signatures are
+    checked against today's trust store all the same)."""
     sender, issued_at, body = _read(text, NOTICE_TYP, "notice", trust, recipient)
     claims = _model(NoticeClaims, body)
     if claims.releasing != sender:
@@ -76,7 +82,7 @@ def read_notice(text: str, *, trust: TrustStore, recipient: str, now: int) -> Re
     view = None
     if claims.view is not None:
         try:
-            view = verify_token(claims.view, trust=trust, audience=recipient, now=now)
+            view = verify_token(claims.view, trust=trust, audience=recipient, now=received_at or now)
         except PassportError as exc:
             raise NoticeInvalid(f"the notice's view does not verify ({exc.code})") from exc
         if view.kind != "view" or view.version.issuer != sender or view.version.pid != claims.pid:

@@ -139,14 +139,24 @@ def check_notice(
     row = _row(session, notice_id)
     try:
         read: ReadNotice | None = read_notice(
-            row.notice, trust=trust_store(session, identity), recipient=identity.org_id, now=now
+            row.notice,
+            trust=trust_store(session, identity),
+            recipient=identity.org_id,
+            now=now,
+            received_at=int(as_utc(row.received_at).timestamp()),
         )
         refusal = None
     except PassportError as exc:
         read, refusal = None, exc.code
     pulled = None
-    if read is not None and row.latest_view is not None:
-        pulled = _pulled_view(row, row.latest_view, trust=trust_store(session, identity), identity=identity, now=now)
+    if read is not None and row.latest_view is not None and row.pulled_at is not None:
+        try:  # as fresh as it was when it was got; a view that no longer verifies is not shown
+            pulled_at = int(as_utc(row.pulled_at).timestamp())
+            pulled = _pulled_view(
+                row, row.latest_view, trust=trust_store(session, identity), identity=identity, now=pulled_at
+            )
+        except PassportError:
+            pulled = None
     audit.record(session, actor=audit.actor_of(principal, None), action="read_notice", pid=row.pid)
     return CheckedNotice(_received(row), read, refusal, pulled)
 

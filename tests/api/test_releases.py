@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from crypto import SigningKey
 from passport.core.identity import IssuerInfo
 from passport.core.notices import sign_notice, transition_assessment_due
-from passport.services import Principal, deliver_due, make_client_assertion, pull_record
+from passport.services import Principal, check_notice, deliver_due, make_client_assertion, pull_record, transaction
 from passport.services.storage import ReceivedNoticeRow
 from schemas import NoticeClaims
 from schemas.errors import ConfigurationError
@@ -315,3 +315,25 @@ def test_the_council_pulls_the_newest_record_and_a_refused_pull_changes_nothing(
         after = session.get(ReceivedNoticeRow, notice["id"])
         assert after is not None
         assert (after.latest_view, after.pulled_at, after.step, after.receipt_seq) == kept
+
+
+def test_a_notice_kept_for_weeks_still_checks_out(
+    live_server: LiveServer, council: LiveServer, reference: dict[str, Any]
+) -> None:
+    """A notice sent twelve weeks ahead is read again for weeks: its view is judged as fresh as when it arrived
+    (views older than 30 days are refused when given, not when kept), so the notice still checks out."""
+    staff = live_server.client(live_server.token("care_staff"))
+    staff.post("/v1/passports", json=released_in(reference, 80))
+    send(live_server)
+    [notice] = notices(council)
+    council_staff = Principal("la-staff", "la:E08000012", "care_staff")
+    weeks_later = int(time.time()) + 45 * 24 * 3600
+    with transaction(council.deployment.engine) as session:
+        checked = check_notice(
+            session,
+            identity=council.deployment.identity,
+            principal=council_staff,
+            notice_id=notice["id"],
+            now=weeks_later,
+        )
+    assert checked.refusal is None and checked.view is not None
