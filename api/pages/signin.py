@@ -12,6 +12,7 @@ from api.pages.common import session as web_session
 from api.pages.common.render import redirect, render
 from api.pages.common.session import STAFF_ROLES
 from passport.services import (
+    Deployment,
     authenticate,
     code_selector,
     own_draft,
@@ -47,10 +48,15 @@ def _sign_in_form(request: Request, template: str, next_path: str | None = None)
     return page
 
 
+def _staff_home(deployment: Deployment) -> str:
+    """Where staff start: a council's at the people due into its area, anyone else's at the passports."""
+    return "/authority" if deployment.identity.info.kind == "local_authority" else "/staff"
+
+
 @router.get("/staff/sign-in")
-def staff_sign_in_form(request: Request, next: str | None = None) -> HTMLResponse:
+def staff_sign_in_form(request: Request, deployment: DeploymentDep, next: str | None = None) -> HTMLResponse:
     """The staff sign-in form."""
-    return _sign_in_form(request, "sign_in_staff.html", _safe_next(next, "/staff"))
+    return _sign_in_form(request, "sign_in_staff.html", _safe_next(next, _staff_home(deployment)))
 
 
 @router.post("/staff/sign-in")
@@ -60,7 +66,7 @@ def staff_sign_in(
     source: SourceDep,
     token: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
-    next: Annotated[str, Form(max_length=300)] = "/staff",
+    next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     """Check the token: this organisation's staff only."""
     web_session.check_sign_in_csrf(request, csrf)
@@ -77,7 +83,7 @@ def staff_sign_in(
         error = "That access token is not right. Check it and try again."
         return render(request, "sign_in_staff.html", status_code=401, csrf=csrf, next=next, error=error)
     sign_in_succeeded(deployment.engine, ticket)
-    target = _safe_next(next, "/staff")
+    target = _safe_next(next, _staff_home(deployment))
     if principal.role == "reception" and not target.startswith("/reception"):
         target = "/reception"
     response = redirect(target)

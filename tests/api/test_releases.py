@@ -337,3 +337,13 @@ def test_a_notice_kept_for_weeks_still_checks_out(
             now=weeks_later,
         )
     assert checked.refusal is None and checked.view is not None
+
+
+def test_a_councils_staff_start_at_the_people_due_into_its_area(council: LiveServer) -> None:
+    """Signing in without saying where to go, a council's staff land on /authority (a prison's on /staff)."""
+    client = council.client()
+    form = client.get("/staff/sign-in").text
+    assert 'name="next" value="/authority"' in form
+    csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    answer = client.post("/staff/sign-in", data={"token": council.token("care_staff"), "csrf": csrf})
+    assert (answer.status_code, answer.headers["location"]) == (303, "/authority")
