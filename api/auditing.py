@@ -23,6 +23,7 @@ AUDIT_ACTIONS = {
     "get_version": "read_version",
     "hand_over_passport": "handover",
     "get_view": "view",
+    "get_fhir": "view",
     "create_override": "override",
     "get_audit": "read_audit",
     "verify": "verify",

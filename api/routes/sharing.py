@@ -7,11 +7,13 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
+from fastapi.responses import JSONResponse
 
 from api.auditing import refusals_audited
 from api.deps import CurrentPrincipal, DeploymentDep, SourceDep
 from api.routes.passports import Pid
-from passport.services import audit_trail, create_override, serve_view, transaction
+from passport.core import View, fhir_bundle
+from passport.services import Deployment, Principal, audit_trail, create_override, serve_view, transaction
 from schemas import ORG_ID_REGEX
 from schemas.api import AuditEntryOut, AuditOut, DisclosedOut, OverrideIn, OverrideOut, ViewOut
 
@@ -25,6 +27,32 @@ OrgQuery = Annotated[
         description="staff only: the organisation the view is for (an authority always gets its own)",
     ),
 ]
+
+
+def _served(
+    deployment: Deployment,
+    principal: Principal,
+    source: str | None,
+    pid: str,
+    audience: str,
+    recipient: str | None,
+    nonce: str | None,
+    *,
+    now: int,
+) -> View:
+    """The view both routes give, made and audited (a refusal too) in one transaction."""
+    with refusals_audited(deployment, principal, source, "view", pid), transaction(deployment.engine) as s:
+        return serve_view(
+            s,
+            identity=deployment.identity,
+            principal=principal,
+            pid=pid,
+            audience=audience,
+            recipient=recipient,
+            now=now,
+            nonce=nonce,
+            source=source,
+        )
 
 
 @router.get(
@@ -43,18 +71,7 @@ def get_view(
     nonce: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
 ) -> ViewOut:
     """``subject`` and exactly what consent permits this audience, bound by a Key Binding JWT to the recipient."""
-    with refusals_audited(deployment, principal, source, "view", pid), transaction(deployment.engine) as s:
-        view = serve_view(
-            s,
-            identity=deployment.identity,
-            principal=principal,
-            pid=pid,
-            audience=audience,
-            recipient=recipient,
-            now=int(time.time()),
-            nonce=nonce,
-            source=source,
-        )
+    view = _served(deployment, principal, source, pid, audience, recipient, nonce, now=int(time.time()))
     return ViewOut(
         pid=view.pid,
         ver=view.ver,
@@ -64,6 +81,41 @@ def get_view(
         disclosed=DisclosedOut(sections=sorted(view.sections), items=sorted(view.items)),
         overridden=list(view.overridden),
     )
+
+
+@router.get(
+    "/{pid}/fhir",
+    operation_id="get_fhir",
+    summary="The consent-scoped view as a FHIR R4 document Bundle (International Patient Summary)",
+    response_class=JSONResponse,
+    responses={
+        200: {"content": {"application/fhir+json": {}}, "description": "a FHIR R4 document Bundle"},
+        404: {"description": "no such passport, or not one that names the caller's organisation"},
+    },
+)
+def get_fhir(
+    pid: Pid,
+    audience: Annotated[str, Query(pattern=r"^[a-z_]{1,20}$")],
+    deployment: DeploymentDep,
+    principal: CurrentPrincipal,
+    source: SourceDep,
+    recipient: OrgQuery = None,
+    nonce: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
+) -> JSONResponse:
+    """Exactly what ``get_view`` discloses, as FHIR; the view itself travels in ``Bundle.signature``."""
+    now = int(time.time())
+    view = _served(deployment, principal, source, pid, audience, recipient, nonce, now=now)
+    bundle = fhir_bundle(
+        claims=view.disclosed_claims(),
+        view=view.serialize(),
+        pid=view.pid,
+        ver=view.ver,
+        issuer=deployment.identity.org_id,
+        audience=view.audience,
+        recipient=view.recipient,
+        now=now,
+    )
+    return JSONResponse(bundle, media_type="application/fhir+json")
 
 
 @router.post(

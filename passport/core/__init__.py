@@ -17,6 +17,7 @@ from passport.core.card import (
     unsafe_claimed_issuer,
 )
 from passport.core.chain import MAX_HISTORY_CHARS, History, KnownHead, verify_history
+from passport.core.fhir import fhir_bundle
 from passport.core.identity import (
     ORG_KINDS,
     Identity,
@@ -59,6 +60,7 @@ __all__ = [
     "card_changed",
     "card_face",
     "decode_image",
+    "fhir_bundle",
     "init_identity",
     "issue_card",
     "issue_version",

@@ -57,6 +57,13 @@ class View:
         """The SD-JWT presentation: issuer-signed JWT, disclosures, Key Binding JWT."""
         return self.presentation.serialize()
 
+    def disclosed_claims(self) -> dict[str, Any]:
+        """What this view discloses, section by section; a list section holds only its disclosed items."""
+        claims: dict[str, Any] = {}
+        for name, (section, items) in _section_map(self.presentation).items():
+            claims[name] = [item.value for item in items] if isinstance(section.value, list) else section.value
+        return claims
+
 
 def _section_map(sd_jwt: SdJwt) -> dict[str, tuple[Disclosure, list[Disclosure]]]:
     """Each top-level claim's disclosure and, for a list, its items' disclosures in order."""

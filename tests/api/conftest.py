@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,3 +20,16 @@ def pair(live_server: LiveServer, tmp_path: Path) -> Iterator[tuple[LiveServer, 
     trust(risley, fetch(live_server))
     yield live_server, risley
     risley.stop()
+
+
+@pytest.fixture
+def staff(live_server: LiveServer) -> Any:
+    """Wymott's care staff (a module may name its own)."""
+    return live_server.client(live_server.token("care_staff"))
+
+
+@pytest.fixture
+def pid(staff: Any, reference: dict[str, Any]) -> str:
+    """The reference passport, created at Wymott."""
+    created: str = staff.post("/v1/passports", json=reference).json()["pid"]
+    return created

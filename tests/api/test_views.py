@@ -29,19 +29,6 @@ def _disclosed(view_sd_jwt: str) -> dict[str, Any]:
     return {"sections": sections, "items": items, "raw": [b64url_decode(d.encoded) for d in parsed.disclosures]}
 
 
-@pytest.fixture
-def staff(live_server: LiveServer) -> Any:
-    """Wymott's care staff."""
-    return live_server.client(live_server.token("care_staff"))
-
-
-@pytest.fixture
-def pid(staff: Any, reference: dict[str, Any]) -> str:
-    """The reference passport, created at Wymott."""
-    created: str = staff.post("/v1/passports", json=reference).json()["pid"]
-    return created
-
-
 def _audit_rows(server: LiveServer, pid: str) -> list[AuditRow]:
     with Session(server.deployment.engine) as session:
         return list(session.exec(select(AuditRow).where(AuditRow.pid == pid).order_by(col(AuditRow.seq))))
