@@ -18,10 +18,11 @@ from fhir.resources.R4B.bundle import Bundle
 
 from passport.core.card import COMMUNICATION_ALERTS, NEED_ALERTS
 
-# UK Core's identifier systems for the NHS number; the prison (NOMS) number has none, so it is named under ours.
+# UK Core's identifier system for the NHS number. The prison (NOMS) number and this project's organisation ids have
+# no published system, so they are named by URNs of this project's own (RFC 8141), which claim no one's domain.
 NHS_NUMBER_SYSTEM: Final = "https://fhir.nhs.uk/Id/nhs-number"
-PRISON_NUMBER_SYSTEM: Final = "https://care-passport.service.gov.uk/Id/prison-number"
-ORGANISATION_SYSTEM: Final = "https://care-passport.service.gov.uk/Id/organisation"
+PRISON_NUMBER_SYSTEM: Final = "urn:care-passport:id:prison-number"
+ORGANISATION_SYSTEM: Final = "urn:care-passport:id:organisation"
 SD_JWT_FORMAT: Final = "application/dc+sd-jwt"  # RFC 9901 s.11.2: an SD-JWT-based verifiable credential
 LOINC: Final = "http://loinc.org"
 # IPS section codes (LOINC); "about me" is LOINC's goals, preferences and priorities for the care experience.
