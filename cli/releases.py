@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from api.pages.staff.page import organisation_names
+from api.pages.common.names import organisation_names
 from api.pages.staff.words import organisation, say
 from api.settings import notice_days_from_env
 from cli.options import DEFAULT_HOME, DatabaseOption, HomeOption, open_deployment, operator

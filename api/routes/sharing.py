@@ -18,6 +18,8 @@ from schemas import ORG_ID_REGEX
 from schemas.api import AuditEntryOut, AuditOut, DisclosedOut, OverrideIn, OverrideOut, ViewOut
 
 router = APIRouter(prefix="/v1/passports", tags=["sharing"])
+AUDIENCE_PATTERN = r"^[a-z_]{1,20}$"  # an audience's name; which ones exist is the domain's to say (not_found)
+NonceQuery = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 
 OrgQuery = Annotated[
     str | None,
@@ -63,12 +65,12 @@ def _served(
 )
 def get_view(
     pid: Pid,
-    audience: Annotated[str, Path(pattern=r"^[a-z_]{1,20}$")],
+    audience: Annotated[str, Path(pattern=AUDIENCE_PATTERN)],
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
     source: SourceDep,
     recipient: OrgQuery = None,
-    nonce: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
+    nonce: NonceQuery = None,
 ) -> ViewOut:
     """``subject`` and exactly what consent permits this audience, bound by a Key Binding JWT to the recipient."""
     view = _served(deployment, principal, source, pid, audience, recipient, nonce, now=int(time.time()))
@@ -95,12 +97,12 @@ def get_view(
 )
 def get_fhir(
     pid: Pid,
-    audience: Annotated[str, Query(pattern=r"^[a-z_]{1,20}$")],
+    audience: Annotated[str, Query(pattern=AUDIENCE_PATTERN)],
     deployment: DeploymentDep,
     principal: CurrentPrincipal,
     source: SourceDep,
     recipient: OrgQuery = None,
-    nonce: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
+    nonce: NonceQuery = None,
 ) -> JSONResponse:
     """Exactly what ``get_view`` discloses, as FHIR; the view itself travels in ``Bundle.signature``."""
     now = int(time.time())

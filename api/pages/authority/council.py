@@ -14,8 +14,8 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from api.deps import DeploymentDep
+from api.pages.common.names import organisation_names
 from api.pages.common.session import StaffSession
-from api.pages.staff.page import organisation_names
 from passport.services import Deployment, WebSession, transaction
 from schemas import UUID4_REGEX
 from schemas.errors import NotFound

@@ -9,12 +9,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
 
+from api.pages.common.names import organisation_names
 from api.pages.common.render import render
 from api.pages.common.session import PersonSession, person_idle
 from api.pages.me.words import NAV, PART_NAMES, OrganisationNames
-from passport.services import Deployment, list_peers, own_card_is_stale, own_passport, transaction
+from passport.services import Deployment, own_card_is_stale, own_passport, transaction
 from schemas import PassportContent
 
 # WCAG 2.2 SC 2.2.1: warn before the time runs out, with at least 20 seconds to say "still here".
@@ -55,14 +55,6 @@ def page(
     return response
 
 
-def organisation_names(session: Session, deployment: Deployment) -> dict[str, str]:
-    """Organisation names the person may know: this one's, and every trusted peer's."""
-    names = {peer.org_id: peer.name for peer in list_peers(session)}
-    info = deployment.identity.info
-    names[info.org_id] = info.name
-    return names
-
-
 @dataclass(frozen=True)
 class OwnPassport:
     """The person's passport as their pages show it: its content, who keeps it now, and their card."""
@@ -83,7 +75,7 @@ def own_content(deployment: Deployment, web: PersonSession, source: str | None) 
     """The person's own passport (this read is audited), where it is kept now, and the organisation names."""
     with transaction(deployment.engine) as session:
         stored = own_passport(session, person=web.principal, source=source)
-        names = OrganisationNames(organisation_names(session, deployment))
+        names = OrganisationNames(organisation_names(session, deployment.identity))
         stale = own_card_is_stale(session, person=web.principal)
     here = stored.custodian == deployment.identity.org_id
     return OwnPassport(stored.parsed, names, stored.custodian, here, stale and here)

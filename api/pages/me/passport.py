@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep, SourceDep
+from api.pages.common.names import organisation_names
 from api.pages.common.render import day
 from api.pages.common.session import PersonSession
 from api.pages.me import easy_read
-from api.pages.me.page import organisation_names, own_content, page
+from api.pages.me.page import own_content, page
 from api.pages.me.words import PART_ICONS, sentence
 from passport.services import describe_all, own_audit, today_utc, transaction
 
@@ -45,7 +46,7 @@ def seen_page(request: Request, web: PersonSession, deployment: DeploymentDep) -
     """Who has seen my passport: the audit trail in plain words, newest first, refusals and overrides too."""
     with transaction(deployment.engine) as session:
         rows = own_audit(session, person=web.principal)
-        names = organisation_names(session, deployment)
+        names = organisation_names(session, deployment.identity)
     # The person reading their own passport is in the trail (as every read is), but listing each of their own
     # visits would bury what others did.
     others = [row for row in rows if not (row.role == "person" and row.action == "read")]

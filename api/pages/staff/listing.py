@@ -7,9 +7,10 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import DeploymentDep, SourceDep
+from api.pages.common.names import organisation_names
 from api.pages.common.session import StaffSession
 from api.pages.staff.amend import may_edit
-from api.pages.staff.page import organisation_names, page, require_csrf
+from api.pages.staff.page import page, require_csrf
 from api.pages.staff.words import organisation
 from passport.services import list_passports, transaction
 

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from api.pages.common.names import organisation_names
 from api.pages.common.render import render
 from api.pages.common.session import check_csrf
 from api.pages.staff.amend import may_edit
 from api.pages.staff.forms.fields import first_target
 from api.pages.staff.words import day, say
-from passport.core import PID_PATTERN, Identity
-from passport.services import Deployment, StoredVersion, WebSession, get_current, list_peers, transaction
+from passport.core import PID_PATTERN
+from passport.services import Deployment, StoredVersion, WebSession, get_current, transaction
 from schemas import PassportContent
 from schemas.errors import InvalidRequest, NotFound
 
@@ -67,13 +67,6 @@ def form_int(form: FormData, name: str) -> int:
     if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 9:
         raise InvalidRequest("this form is out of date; go back to the passport and start again")
     return int(value)
-
-
-def organisation_names(session: Session, identity: Identity) -> dict[str, str]:
-    """The names of the organisations this service knows: its own and its trusted peers'."""
-    names = {peer.org_id: peer.name for peer in list_peers(session) if peer.name}
-    names[identity.org_id] = identity.info.name
-    return names
 
 
 def read_passport(

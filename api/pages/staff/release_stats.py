@@ -16,8 +16,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep
+from api.pages.common.names import organisation_names
 from api.pages.common.session import StaffSession
-from api.pages.staff.page import organisation_names, page
+from api.pages.staff.page import page
 from api.pages.staff.words import organisation
 from api.release_tables import csv_response, stats_out
 from passport.services import reading, release_stats

@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import DeploymentDep, SourceDep
 from api.pages.authority.words import not_delivered
+from api.pages.common.names import organisation_names
 from api.pages.common.session import StaffSession
-from api.pages.staff.page import organisation_names, page, person_name
+from api.pages.staff.page import page, person_name
 from api.pages.staff.reviews import today
 from api.pages.staff.words import day, organisation, say
 from passport.services import Deployment, Journey, WebSession, get_current, late_list, release_journeys, transaction

@@ -21,12 +21,13 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse, Response
 
+from api.pages.common.names import organisation_names
 from api.pages.common.render import redirect
 from api.pages.common.session import StaffSession
 from api.pages.staff.amend import Editor, custodian
 from api.pages.staff.forms.fields import Checked, Part, Values, check_content_error, check_required, read_values
 from api.pages.staff.merge import Clash, merge
-from api.pages.staff.page import Posted, form_int, organisation_names, person_name
+from api.pages.staff.page import Posted, form_int, person_name
 from api.pages.staff.race import Race, lost_race
 from api.pages.staff.words import say
 from passport.core import card_changed
